@@ -1,0 +1,136 @@
+// Atomic-orbital (basis) kernels: distances to orbital centres, Gaussian-type values with column norms, and d/dzeta.
+import { expf4 } from "./simdmath";
+
+/**
+ * Distances from field points to centres, computed in float64 and rounded to float32, 0 -> 1e6.
+ * points: f64 [nPoints * 3]; centres: f64 [nCentres * 3]; out: f32 [nPoints * nCentres] (row = point).
+ */
+export function distances(points: usize, nPoints: i32, centres: usize, nCentres: i32, out: usize): void {
+  for (let p = 0; p < nPoints; p++) {
+    const pp = points + (<usize>p * 3 << 3);
+    const pxy = v128.load(pp);
+    const pz = load<f64>(pp, 16);
+    const row = out + (<usize>p * nCentres << 2);
+    for (let c = 0; c < nCentres; c++) {
+      const cp = centres + (<usize>c * 3 << 3);
+      const dxy = f64x2.sub(pxy, v128.load(cp));
+      const dz = pz - load<f64>(cp, 16);
+      const sq = f64x2.mul(dxy, dxy);
+      // Same association as numpy's norm: (dx^2 + dy^2) + dz^2.
+      let d = Math.sqrt(f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1) + dz * dz);
+      if (d == 0.0) d = 1e6;
+      store<f32>(row + (<usize>c << 2), <f32>d);
+    }
+  }
+}
+
+/**
+ * Basis values g(p,o) = d^(q_o - 1) exp(-zeta_o d^2), then each column divided by max(||g(:,o)||, 1e-12).
+ * dist: f32 [nPoints * nOrb]; q, zeta: f32 [nOrb]; out: f32 [nPoints * nOrb]; norms: f32 [nOrb] (before the floor).
+ * nOrb need not be a multiple of 4; the tail is done lane by lane.
+ */
+export function basis(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i32, out: usize, norms: usize): void {
+  const n4 = nOrb & ~3;
+  for (let o = 0; o < nOrb; o++) store<f32>(norms + (<usize>o << 2), 0);
+  for (let p = 0; p < nPoints; p++) {
+    const drow = dist + (<usize>p * nOrb << 2);
+    const orow = out + (<usize>p * nOrb << 2);
+    let o = 0;
+    for (; o < n4; o += 4) {
+      const off = <usize>o << 2;
+      const d = v128.load(drow + off);
+      const z = v128.load(zeta + off);
+      const qm1 = f32x4.sub(v128.load(q + off), f32x4.splat(1));
+      const e = expf4(f32x4.neg(f32x4.mul(z, f32x4.mul(d, d))));
+      const g = f32x4.mul(powInt4(d, qm1), e);
+      v128.store(orow + off, g);
+      v128.store(norms + off, f32x4.add(v128.load(norms + off), f32x4.mul(g, g)));
+    }
+    for (; o < nOrb; o++) {
+      const off = <usize>o << 2;
+      const d = load<f32>(drow + off);
+      const g = powInt(d, load<f32>(q + off) - 1) * <f32>Mathf.exp(-load<f32>(zeta + off) * (d * d));
+      store<f32>(orow + off, g);
+      store<f32>(norms + off, load<f32>(norms + off) + g * g);
+    }
+  }
+  for (let o = 0; o < nOrb; o++) {
+    const off = <usize>o << 2;
+    store<f32>(norms + off, Mathf.sqrt(load<f32>(norms + off)));
+  }
+  scaleColumns(out, nPoints, nOrb, norms);
+}
+
+/** Divides each column of m [nRows * nCols] by max(norms[c], 1e-12). */
+function scaleColumns(m: usize, nRows: i32, nCols: i32, norms: usize): void {
+  const n4 = nCols & ~3;
+  const floor = f32x4.splat(1e-12);
+  for (let r = 0; r < nRows; r++) {
+    const row = m + (<usize>r * nCols << 2);
+    let c = 0;
+    for (; c < n4; c += 4) {
+      const off = <usize>c << 2;
+      v128.store(row + off, f32x4.div(v128.load(row + off), f32x4.max(v128.load(norms + off), floor)));
+    }
+    for (; c < nCols; c++) {
+      const off = <usize>c << 2;
+      store<f32>(row + off, load<f32>(row + off) / max<f32>(load<f32>(norms + off), 1e-12));
+    }
+  }
+}
+
+/**
+ * Gradient of a loss through the normalised basis with respect to each column's zeta.
+ * With g the raw values, n = ||g||, b = g / n and dg/dzeta = -d^2 g:
+ *   dL/dzeta_o = sum_p G b' - (sum_p G b)(sum_p b b'), where b' = -d^2 b
+ * i.e. the derivative of g/n projected off b. (Columns whose norm hit the 1e-12 floor get 0.)
+ * dist, b, upstream: f32 [nPoints * nOrb]; norms: f32 [nOrb] (unfloored, from `basis`); out: f32 [nOrb].
+ */
+export function basisZetaGrad(dist: usize, b: usize, norms: usize, upstream: usize,
+                              nPoints: i32, nOrb: i32, out: usize, work: usize): void {
+  // work: f32 [3 * nOrb] accumulators: sum G b', sum G b, sum b b'.
+  const gbp = work, gb = work + (<usize>nOrb << 2), bbp = work + (<usize>nOrb << 3);
+  for (let o = 0; o < nOrb * 3; o++) store<f32>(work + (<usize>o << 2), 0);
+  for (let p = 0; p < nPoints; p++) {
+    const base = <usize>p * nOrb << 2;
+    for (let o = 0; o < nOrb; o++) {
+      const off = <usize>o << 2;
+      const d = load<f32>(dist + base + off);
+      const bv = load<f32>(b + base + off);
+      const g = load<f32>(upstream + base + off);
+      const bp = -d * d * bv;
+      store<f32>(gbp + off, load<f32>(gbp + off) + g * bp);
+      store<f32>(gb + off, load<f32>(gb + off) + g * bv);
+      store<f32>(bbp + off, load<f32>(bbp + off) + bv * bp);
+    }
+  }
+  for (let o = 0; o < nOrb; o++) {
+    const off = <usize>o << 2;
+    const grad = load<f32>(norms + off) > 1e-12
+      ? load<f32>(gbp + off) - load<f32>(gb + off) * load<f32>(bbp + off)
+      : <f32>0;
+    store<f32>(out + off, grad);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function powInt(d: f32, e: f32): f32 {
+  let r: f32 = 1;
+  for (let i = 0; i < <i32>e; i++) r *= d;
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline
+function powInt4(d: v128, e: v128): v128 {
+  // Exponents are small non-negative integers (q - 1 with q = 1, 2, 3): multiply while any lane needs it.
+  let r = f32x4.splat(1);
+  let k = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  while (v128.any_true(f32x4.lt(k, e))) {
+    r = v128.bitselect(f32x4.mul(r, d), r, f32x4.lt(k, e));
+    k = f32x4.add(k, one);
+  }
+  return r;
+}

@@ -1,0 +1,6 @@
+// Entry of the kernels module: re-exports every kernel (flat arrays in linear memory in, flat arrays out).
+export { alloc, reset } from "./memory";
+export { sphereTemplate, field } from "./field";
+export { distances, basis, basisZetaGrad } from "./basis";
+export { potential } from "./potential";
+export { density } from "./density";

@@ -1,0 +1,78 @@
+// Loads the AssemblyScript kernels module once and gives typed access to its linear memory.
+import { KERNELS_WASM_BASE64 } from "./kernelsBinary.js";
+
+/** The raw exports of wasm/qdf-kernels.wasm (pointers are byte offsets into `memory`). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  reset(): void;
+  sphereTemplate(radius: number, interval: number, out: number, maxPoints: number): number;
+  field(atoms: number, nAtoms: number, template: number, nTemplate: number, out: number): void;
+  distances(points: number, nPoints: number, centres: number, nCentres: number, out: number): void;
+  basis(dist: number, q: number, zeta: number, nPoints: number, nOrb: number, out: number, norms: number): void;
+  basisZetaGrad(dist: number, b: number, norms: number, upstream: number, nPoints: number, nOrb: number,
+                out: number, work: number): void;
+  potential(points: number, nPoints: number, atoms: number, charges: number, nAtoms: number, out: number): void;
+  density(psi: number, nPoints: number, nOrbitals: number, out: number): void;
+}
+
+let kernels: KernelExports | null = null;
+let loading: Promise<KernelExports> | null = null;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** Compiles and instantiates the kernels (once per thread); call before any kernel wrapper. */
+export function loadKernels(): Promise<KernelExports> {
+  if (kernels) return Promise.resolve(kernels);
+  loading ??= WebAssembly.compile(decodeBase64(KERNELS_WASM_BASE64)).then((module) => WebAssembly.instantiate(module, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number): never {
+        throw new Error(`qdf kernel aborted at ${line}:${col}`);
+      },
+    },
+  })).then((instance) => (kernels = instance.exports as unknown as KernelExports));
+  return loading;
+}
+
+/** The loaded kernels; throws if loadKernels() has not finished. */
+export function getKernels(): KernelExports {
+  if (!kernels) throw new Error("qdf kernels not loaded: await loadKernels() first");
+  return kernels;
+}
+
+/**
+ * A scope of scratch allocations: arrays are copied in, kernels run, results are copied out, then everything is freed.
+ * Views are made after all allocations, since growing memory detaches earlier views.
+ */
+export class Scratch {
+  readonly k: KernelExports;
+  constructor() {
+    this.k = getKernels();
+    this.k.reset();
+  }
+  alloc(bytes: number): number {
+    return this.k.alloc(Math.max(bytes, 16));
+  }
+  put(data: Float32Array | Float64Array): number {
+    const ptr = this.alloc(data.byteLength);
+    new Uint8Array(this.k.memory.buffer, ptr, data.byteLength).set(
+      new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return ptr;
+  }
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.k.memory.buffer, ptr, length).slice();
+  }
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.k.memory.buffer, ptr, length).slice();
+  }
+  /** Copies a result into a caller-owned array (no allocation). */
+  readInto(ptr: number, target: Float32Array): Float32Array {
+    target.set(new Float32Array(this.k.memory.buffer, ptr, target.length));
+    return target;
+  }
+}

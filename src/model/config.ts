@@ -1,0 +1,54 @@
+// Model hyperparameters and the parameter tensors they imply (names and shapes as in method.md section 5).
+
+export type Readout = "sum" | "mean";
+
+export interface QdfConfig {
+  basisSet: string;
+  radius: number;
+  gridInterval: number;
+  /** D: width of the molecular orbitals and the functional. */
+  dim: number;
+  layerFunctional: number;
+  /** H: hidden width of the Hohenberg-Kohn map. */
+  hiddenHK: number;
+  layerHK: number;
+  operation: Readout;
+  property: string;
+  /** Orbital type name (e.g. "C2p3") -> row of coefficient.weight / zeta.weight. */
+  orbitalDict: Record<string, number>;
+  /** K: number of outputs. */
+  outputs: number;
+}
+
+/** A float32 tensor stored row-major with its shape (torch.nn.Linear weights are [out, in]). */
+export interface Float32Tensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export type Weights = Map<string, Float32Tensor>;
+
+/** Every parameter name with the shape the config implies, in the reference's state_dict order. */
+export function parameterShapes(c: QdfConfig): [string, number[]][] {
+  const nOrb = Object.keys(c.orbitalDict).length;
+  const out: [string, number[]][] = [
+    ["coefficient.weight", [nOrb, c.dim]],
+    ["zeta.weight", [nOrb, 1]],
+  ];
+  for (let l = 0; l < c.layerFunctional; l++) {
+    out.push([`W_functional.${l}.weight`, [c.dim, c.dim]], [`W_functional.${l}.bias`, [c.dim]]);
+  }
+  out.push(["W_property.weight", [c.outputs, c.dim]], ["W_property.bias", [c.outputs]]);
+  out.push(["W_density.weight", [c.hiddenHK, 1]], ["W_density.bias", [c.hiddenHK]]);
+  for (let l = 0; l < c.layerHK; l++) {
+    out.push([`W_HK.${l}.weight`, [c.hiddenHK, c.hiddenHK]], [`W_HK.${l}.bias`, [c.hiddenHK]]);
+  }
+  out.push(["W_potential.weight", [1, c.hiddenHK]], ["W_potential.bias", [1]]);
+  return out;
+}
+
+/** A model: its configuration and its weights (every tensor of parameterShapes). */
+export interface QdfModelData {
+  config: QdfConfig;
+  weights: Weights;
+}
