@@ -1,0 +1,103 @@
+// The QDF model: parameters as tfjs variables and the forward pass (basis -> LCAO -> functional -> E; rho -> HK map -> V).
+import * as tf from "@tensorflow/tfjs-core";
+import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
+import { FieldContext, type MoleculeFeatures } from "./features.js";
+import { functional, dense, type DenseLayer } from "./functional.js";
+import { densityColumn, hkMap } from "./hkMap.js";
+import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } from "./lcao.js";
+
+export type CoefficientNorm = "molecule" | "batch";
+
+export class QdfModel {
+  readonly config: QdfConfig;
+  readonly ctx: FieldContext;
+  /** Every parameter, by its state_dict name, as a trainable variable. */
+  readonly params = new Map<string, tf.Variable>();
+
+  constructor(data: QdfModelData) {
+    this.config = data.config;
+    this.ctx = new FieldContext(data.config);
+    for (const [name, shape] of parameterShapes(data.config)) {
+      const t = data.weights.get(name);
+      if (!t) throw new Error(`model has no tensor ${name}`);
+      if (t.shape.join(",") !== shape.join(",")) {
+        throw new Error(`tensor ${name} has shape [${t.shape}], the config needs [${shape}]`);
+      }
+      this.params.set(name, tf.variable(tf.tensor(t.data, shape), true, `qdf/${name}`));
+    }
+  }
+
+  /** The weights as plain arrays (a copy), in state_dict order. */
+  weights(): Weights {
+    const out: Weights = new Map();
+    for (const [name, v] of this.params) out.set(name, { shape: [...v.shape], data: v.dataSync() as Float32Array });
+    return out;
+  }
+
+  toData(): QdfModelData {
+    return { config: this.config, weights: this.weights() };
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+  }
+
+  p(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`no parameter ${name}`);
+    return v;
+  }
+
+  private layer(prefix: string): DenseLayer {
+    // Transposed on every use (inside the caller's tidy/tape) so training's updates are always seen.
+    return { weightT: tf.transpose(this.p(`${prefix}.weight`)) as tf.Tensor2D, bias: this.p(`${prefix}.bias`) as tf.Tensor1D };
+  }
+
+  functionalLayers(): DenseLayer[] {
+    return Array.from({ length: this.config.layerFunctional }, (_, l) => this.layer(`W_functional.${l}`));
+  }
+
+  hkLayers(): DenseLayer[] {
+    return Array.from({ length: this.config.layerHK }, (_, l) => this.layer(`W_HK.${l}`));
+  }
+
+  /**
+   * Molecular orbitals Psi [nField_i, D] per molecule. With `differentiable`, gradients reach zeta (through the
+   * basis kernel's custom gradient) and the coefficients; otherwise the basis uses zeta's current values.
+   */
+  lcao(batch: MoleculeFeatures[], differentiable: boolean, norm: CoefficientNorm = "molecule"): tf.Tensor2D[] {
+    const coefficients = coefficientBlocks(this.p("coefficient.weight") as tf.Tensor2D, batch, norm);
+    const zetaWeight = this.p("zeta.weight");
+    const zetaTable = differentiable ? null : (zetaWeight.dataSync() as Float32Array);
+    return batch.map((f, i) => {
+      const basis = zetaTable
+        ? basisMatrixConst(f, zetaTable)
+        : basisMatrix(f, tf.gather(tf.reshape(zetaWeight, [-1]), tf.tensor1d(f.orbitalIndex, "int32")) as tf.Tensor1D);
+      return molecularOrbitals(basis, coefficients[i]!, f.nElectrons);
+    });
+  }
+
+  /** Reduced functional output [nMol, D] (the vector W_property reads). */
+  functional(psis: tf.Tensor2D[]): tf.Tensor2D {
+    return functional(psis, this.functionalLayers(), this.config.operation);
+  }
+
+  /** Predicted properties E [nMol, K]. */
+  energy(psis: tf.Tensor2D[]): tf.Tensor2D {
+    return dense(this.functional(psis), this.layer("W_property"));
+  }
+
+  /** HK map's potential V_pred [N, 1] from Psi [N, D]. */
+  potential(psi: tf.Tensor2D): tf.Tensor2D {
+    return hkMap(densityColumn(psi), this.layer("W_density"), this.hkLayers(), this.layer("W_potential"));
+  }
+
+  /** Predicts the properties of a batch of molecules: f32 [nMol * K], row-major. */
+  predict(batch: MoleculeFeatures[]): Float32Array {
+    if (batch.length === 0) return new Float32Array(0);
+    const e = tf.tidy(() => this.energy(this.lcao(batch, false)));
+    const out = e.dataSync() as Float32Array;
+    e.dispose();
+    return out;
+  }
+}
