@@ -1,0 +1,48 @@
+// Molecule input entry point: picks the format (QDF text or xyz) and streams molecules and parse errors.
+import type { Molecule } from "./molecule.js";
+import { MoleculeParseError, tokens, type ParseItem } from "./parseError.js";
+import { iterateQdf } from "./qdfText.js";
+import { iterateXyz } from "./xyz.js";
+
+export { MoleculeParseError, type ParseItem } from "./parseError.js";
+export { iterateQdf } from "./qdfText.js";
+export { iterateXyz } from "./xyz.js";
+
+export type MoleculeFormat = "qdf" | "xyz";
+
+export interface ParseOptions {
+  /** Named in errors (and in generated xyz ids); default "<input>". */
+  fileName?: string;
+  /** Default "auto": see detectFormat. */
+  format?: MoleculeFormat | "auto";
+}
+
+/** `.xyz` files are xyz; otherwise content decides: a first non-blank line that is an integer is an xyz count line. */
+export function detectFormat(text: string, fileName?: string): MoleculeFormat {
+  if (fileName && /\.xyz$/i.test(fileName)) return "xyz";
+  // Look only at the start: a regex over the whole text would be wasteful for big files.
+  const m = /^\s*(\S[^\n]*)/.exec(text.slice(0, 4096).replace(/^\uFEFF/, ""));
+  const first = m ? tokens(m[1]!) : [];
+  return first.length === 1 && /^\d+$/.test(first[0]!) ? "xyz" : "qdf";
+}
+
+/** Streams molecules and errors in input order (a generator, so a big file never holds all Molecules at once). */
+export function* iterateMolecules(text: string, options: ParseOptions = {}): Generator<ParseItem> {
+  const fileName = options.fileName ?? "<input>";
+  const format = !options.format || options.format === "auto" ? detectFormat(text, fileName) : options.format;
+  yield* format === "xyz" ? iterateXyz(text, fileName) : iterateQdf(text, fileName);
+}
+
+/** Parses everything: molecules in order, and all errors. */
+export function parseMolecules(
+  text: string,
+  options: ParseOptions = {},
+): { molecules: Molecule[]; errors: MoleculeParseError[] } {
+  const molecules: Molecule[] = [];
+  const errors: MoleculeParseError[] = [];
+  for (const item of iterateMolecules(text, options)) {
+    if ("molecule" in item) molecules.push(item.molecule);
+    else errors.push(item.error);
+  }
+  return { molecules, errors };
+}

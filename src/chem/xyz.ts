@@ -1,0 +1,76 @@
+// Parser for .xyz files, single or multi-molecule: atom-count line, comment line (the id), atom lines; repeated.
+import {
+  LineReader,
+  MoleculeParseError,
+  buildMolecule,
+  parseAtomLine,
+  type Atom,
+  type Line,
+  type ParseItem,
+} from "./parseError.js";
+
+const INTEGER_LINE = /^[+-]?\d+$/;
+
+/** The last path component, so generated ids do not depend on the directory the file was read from. */
+function baseName(fileName: string): string {
+  const parts = fileName.split(/[\\/]/);
+  return parts[parts.length - 1] || fileName;
+}
+
+/**
+ * Streams the molecules of an xyz file. A molecule's atom lines run until a blank line, a lone integer
+ * (the next count line), the end, or (once `count` lines are read) a line that is no atom line, rather
+ * than exactly `count` lines: that way a wrong count is reported as such and the next molecule is still
+ * found. Molecule n (1-based) without a comment gets the id `<file>#<n>`. Atom lines may give the
+ * atomic number instead of the symbol.
+ */
+export function* iterateXyz(text: string, fileName = "<input>"): Generator<ParseItem> {
+  const reader = new LineReader(text);
+  let n = 0;
+  for (;;) {
+    let countLine: Line | undefined;
+    do countLine = reader.next();
+    while (countLine && countLine.text.trim() === "");
+    if (!countLine) return;
+    n++;
+
+    // The comment line is always the next line, even when blank or numeric.
+    const comment = reader.next();
+    const id = comment?.text.trim() || `${baseName(fileName)}#${n}`;
+    const errors: MoleculeParseError[] = [];
+    const fail = (line: Line, reason: string) => errors.push(new MoleculeParseError(fileName, line.no, id, reason));
+
+    const countText = countLine.text.trim();
+    const count = INTEGER_LINE.test(countText) ? Number(countText) : NaN;
+
+    const atomLines: Line[] = [];
+    for (let p = reader.peek(); p; p = reader.peek()) {
+      const t = p.text.trim();
+      if (t === "" || INTEGER_LINE.test(t)) break;
+      // Past the promised count, only a real atom line is an extra atom; anything else starts the next molecule.
+      if (atomLines.length >= count && typeof parseAtomLine(t, true) === "string") break;
+      atomLines.push(reader.next()!);
+    }
+
+    if (!(count > 0)) {
+      fail(countLine, `atom count line "${countText}" is not a positive integer`);
+    } else if (!comment) {
+      fail(countLine, `atom count line says ${count} atom(s) but the file ends before the comment line`);
+    } else if (count !== atomLines.length) {
+      fail(countLine, `atom count line says ${count} atom(s) but ${atomLines.length} atom line(s) follow`);
+    }
+
+    const atoms: Atom[] = [];
+    for (const l of atomLines) {
+      const a = parseAtomLine(l.text, true);
+      if (typeof a === "string") fail(l, a);
+      else atoms.push(a);
+    }
+
+    if (errors.length > 0) {
+      for (const error of errors) yield { error };
+      continue;
+    }
+    yield { molecule: buildMolecule(id, atoms, undefined) };
+  }
+}
