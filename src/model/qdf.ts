@@ -4,6 +4,7 @@ import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from
 import { FieldContext, type MoleculeFeatures } from "./features.js";
 import { functional, dense, type DenseLayer } from "./functional.js";
 import { densityColumn, hkMap } from "./hkMap.js";
+import { InferenceWeights } from "./inference.js";
 import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } from "./lcao.js";
 
 export type CoefficientNorm = "molecule" | "batch";
@@ -39,6 +40,7 @@ export class QdfModel {
   }
 
   dispose(): void {
+    this.invalidate();
     for (const v of this.params.values()) v.dispose();
   }
 
@@ -92,12 +94,20 @@ export class QdfModel {
     return hkMap(densityColumn(psi), this.layer("W_density"), this.hkLayers(), this.layer("W_potential"));
   }
 
-  /** Predicts the properties of a batch of molecules: f32 [nMol * K], row-major. */
+  private inference: InferenceWeights | null = null;
+
+  /** Call after changing parameters (a training step), so prediction sees the new weights. */
+  invalidate(): void {
+    this.inference?.dispose();
+    this.inference = null;
+  }
+
+  /** Predicts the properties of a batch of molecules: f32 [nMol * K], row-major (the fast path, no gradients). */
   predict(batch: MoleculeFeatures[]): Float32Array {
-    if (batch.length === 0) return new Float32Array(0);
-    const e = tf.tidy(() => this.energy(this.lcao(batch, false)));
-    const out = e.dataSync() as Float32Array;
-    e.dispose();
+    this.inference ??= new InferenceWeights(this.config, this.weights());
+    const K = this.config.outputs;
+    const out = new Float32Array(batch.length * K);
+    batch.forEach((f, i) => out.set(this.inference!.predictOne(f), i * K));
     return out;
   }
 }
