@@ -1,0 +1,5 @@
+// The registry of CLI commands (one module per command).
+import type { Command } from "./command.js";
+import { predictCommand } from "./predict.js";
+
+export const commands: Command[] = [predictCommand];

@@ -1,0 +1,114 @@
+// `qdf predict`: molecules in, a TSV of predictions out (atomically), MAE on stderr when true values are given.
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { iterateMolecules } from "../chem/parse.js";
+import { loadModel, predictStream, type PredictionResult } from "../api/predict.js";
+import { propertyUnit, tsvHeader, tsvRow } from "../io/predictionsTsv.js";
+import { parseCommand, requiredOption, UsageError } from "./args.js";
+import type { Command } from "./command.js";
+import { Progress } from "./progress.js";
+
+const spec = {
+  usage: "qdf predict --model FILE INPUT... [--out FILE] [--format auto|qdf|xyz]",
+  help: `
+Predicts each molecule's properties with a QDF model and writes a TSV: id, predicted (predicted_1..K for K
+outputs) and, when the input has property lines, true and abs_error columns; then "MAE <value> <unit>" on stderr.
+INPUT is a QDF text file (method.md section 1) or an .xyz file (one or many molecules); "-" reads stdin.
+A molecule that cannot be predicted (bad input, an element the model never saw) is reported on stderr with its
+id and line; the others are still predicted, and the exit code is 1.
+
+options:
+  --model FILE     model file (.safetensors written by qdf train / qdf import-torch, or the published one)
+  --out FILE       write the TSV here (via a temp file and rename); default: stdout
+  --format F       input format: auto (by extension and content), qdf or xyz; default auto
+  -h, --help       this help`,
+  options: {
+    model: { type: "string" as const },
+    out: { type: "string" as const },
+    format: { type: "string" as const, default: "auto" },
+  },
+};
+
+/** A TSV sink: stdout, or a temp file beside the target that is renamed into place only when complete. */
+class TsvSink {
+  private readonly fd: number;
+  private readonly tmp: string | null;
+  constructor(private readonly path: string | undefined) {
+    if (path) {
+      this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      this.fd = openSync(this.tmp, "w");
+    } else {
+      this.tmp = null;
+      this.fd = 1;
+    }
+  }
+  write(text: string): void {
+    writeSync(this.fd, text);
+  }
+  commit(): void {
+    if (!this.tmp) return;
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path!);
+  }
+  abort(): void {
+    if (!this.tmp) return;
+    try { closeSync(this.fd); } catch { /* already closed */ }
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseCommand(spec, argv);
+  if (!args) return 0;
+  const modelPath = requiredOption(args.values, "model");
+  const inputs = args.positionals;
+  if (inputs.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
+  const format = String(args.values.format);
+  if (!["auto", "qdf", "xyz"].includes(format)) throw new UsageError(`--format must be auto, qdf or xyz, got "${format}"`);
+
+  const model = await loadModel(readFileSync(modelPath));
+  const K = model.config.outputs;
+  const texts = inputs.map((path) => ({ path, text: readFileSync(path === "-" ? 0 : path, "utf8") }));
+  // Count blocks cheaply for the progress total (an estimate: blank-line separated blocks or xyz headers).
+  const sink = new TsvSink(args.values.out as string | undefined);
+  let header: boolean | null = null;
+  let done = 0, failed = 0, absSum = 0, absN = 0;
+  const progress = new Progress("predict", undefined);
+  try {
+    for (const { path, text } of texts) {
+      const items = iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format: format as "auto" });
+      for (const r of predictStream(model, items)) {
+        done++;
+        if (r.error) {
+          failed++;
+          process.stderr.write(`error: ${r.error}\n`);
+          continue;
+        }
+        header ??= writeHeader(sink, K, r);
+        sink.write(tsvRow(r, header));
+        r.predicted!.forEach((p, k) => {
+          if (r.true?.[k] !== undefined) { absSum += Math.abs(p - r.true[k]!); absN++; }
+        });
+        progress.update(done);
+      }
+    }
+    if (header === null) sink.write(tsvHeader(K, false));
+    sink.commit();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  }
+  if (done > 200) progress.finish(done);
+  if (failed > 0) process.stderr.write(`${failed} of ${done} molecules failed (see above)\n`);
+  if (absN > 0) process.stderr.write(`MAE ${absSum / absN} ${propertyUnit(model.config.property)}\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+/** The first good result decides whether the table has true/abs_error columns. */
+function writeHeader(sink: TsvSink, outputs: number, first: PredictionResult): boolean {
+  const withTrue = first.true !== undefined;
+  sink.write(tsvHeader(outputs, withTrue));
+  return withTrue;
+}
+
+export const predictCommand: Command = { name: "predict", summary: "predict properties of molecules with a model", run };

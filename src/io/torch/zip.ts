@@ -1,0 +1,72 @@
+// Reader for PyTorch's zip checkpoint layout (torch >= 1.6): <archive>/data.pkl plus one file <archive>/data/<key> per storage.
+import { unzipSync } from "fflate";
+import { CheckpointError, fail, readPickle, stateDictEntries, storageCollector, type TorchCheckpoint } from "./pickle.js";
+
+/** 'PK\x03\x04': a zip local file header, how torch.load itself tells the formats apart. */
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+// Names a checkpoint needs; everything else in the archive (version, .data/serialization_id, ...) is not even inflated.
+const WANTED = /^[^/]+\/(data\.pkl|byteorder|data\/[^/]+)$/;
+const MAX_ENTRIES = 100_000;
+const MAX_ENTRY_BYTES = 2 ** 31 - 1;
+/** Deflate cannot expand more than about 1032:1; a larger declared size is a lie meant to make us allocate. */
+const MAX_DEFLATE_RATIO = 1100;
+
+function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
+  let seen = 0;
+  try {
+    return unzipSync(bytes, {
+      // The filter runs once per central-directory entry before anything is inflated, so it also bounds the
+      // work fflate does on a corrupt entry count.
+      filter: (f) => {
+        if (++seen > MAX_ENTRIES) fail(`zip archive has more than ${MAX_ENTRIES} entries`);
+        if (!WANTED.test(f.name)) return false;
+        if (f.size > bytes.length) fail(`zip entry ${JSON.stringify(f.name)} claims ${f.size} bytes, more than the whole file`);
+        if (f.originalSize > MAX_ENTRY_BYTES) fail(`zip entry ${JSON.stringify(f.name)} is too large (${f.originalSize} bytes)`);
+        if (f.compression === 0 && f.originalSize !== f.size) fail(`zip entry ${JSON.stringify(f.name)} is stored but its sizes differ`);
+        if (f.compression !== 0 && f.originalSize > Math.max(1024, f.size * MAX_DEFLATE_RATIO)) {
+          fail(`zip entry ${JSON.stringify(f.name)} declares an impossible expansion to ${f.originalSize} bytes`);
+        }
+        return true;
+      },
+    });
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(`invalid zip archive: ${(e as Error).message ?? String(e)}`, { cause: e });
+  }
+}
+
+export function readZipCheckpoint(bytes: Uint8Array): TorchCheckpoint {
+  const files = unzip(bytes);
+  const pkls = Object.keys(files).filter((n) => n.endsWith("/data.pkl"));
+  if (pkls.length === 0) fail("zip archive has no <archive>/data.pkl: not a PyTorch checkpoint");
+  if (pkls.length > 1) fail(`zip archive has ${pkls.length} data.pkl files (${pkls.join(", ")}); expected one`);
+  const prefix = pkls[0]!.slice(0, -"data.pkl".length);
+  const data = files[pkls[0]!]!;
+
+  const order = files[`${prefix}byteorder`];
+  if (order !== undefined && new TextDecoder().decode(order) !== "little") fail("zip checkpoint: byteorder is not 'little'; only little-endian files are supported");
+
+  const collector = storageCollector(false);
+  let end: number;
+  let value;
+  try {
+    ({ value, end } = readPickle(data, 0, { torch: true, persistentLoad: collector.load, what: `${prefix}data.pkl` }));
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new CheckpointError(`zip checkpoint: ${e.message}`, { cause: e });
+    throw e;
+  }
+  if (end !== data.length) fail(`zip checkpoint: ${data.length - end} unexpected bytes after the pickle in ${prefix}data.pkl`);
+  const entries = stateDictEntries(value);
+
+  const storages = new Map<string, Uint8Array>();
+  for (const key of collector.seen.keys()) {
+    const name = `${prefix}data/${key}`;
+    const file = Object.hasOwn(files, name) ? files[name] : undefined;
+    if (file === undefined) fail(`zip checkpoint: storage ${JSON.stringify(key)} is missing (no ${name} in the archive)`);
+    storages.set(key, file);
+  }
+  return { format: "zip", entries, storages };
+}
