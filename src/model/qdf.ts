@@ -79,6 +79,11 @@ export class QdfModel {
     });
   }
 
+  /** Normalised basis matrix [nField, nOrb] with the current exponents (no gradient; for analysis and tests). */
+  basisMatrix(f: MoleculeFeatures): tf.Tensor2D {
+    return basisMatrixConst(f, this.p("zeta.weight").dataSync() as Float32Array);
+  }
+
   /** Reduced functional output [nMol, D] (the vector W_property reads). */
   functional(psis: tf.Tensor2D[]): tf.Tensor2D {
     return functional(psis, this.functionalLayers(), this.config.operation);
