@@ -1,5 +1,6 @@
 // The registry of CLI commands (one module per command).
 import type { Command } from "./command.js";
+import { importTorchCommand } from "./importTorch.js";
 import { predictCommand } from "./predict.js";
 
-export const commands: Command[] = [predictCommand];
+export const commands: Command[] = [predictCommand, importTorchCommand];

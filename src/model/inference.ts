@@ -6,15 +6,17 @@ import type { MoleculeFeatures } from "./features.js";
 
 /**
  * Frozen weights for prediction. Differences from the differentiable path (qdf.ts), all exact in real arithmetic:
- * coefficients are gathered and normalised in JS; Psi's column scale is folded into the first functional layer's
- * weights (so the normalised Psi is never materialised); column sums use a ones-row matmul, which tfjs-wasm does far
- * faster than a reduction over axis 0. Molecules go one at a time: stacking them made the matmuls slower (cache).
+ * coefficients are gathered and normalised in JS; Psi's column norms, its scaling and the readout's column sums are
+ * done in JS on the matrices read back from tfjs. That is cheaper than tfjs-wasm's axis-0 reductions or a ones-row
+ * matmul, which repack a fresh right-hand matrix on every call, whereas the layers' weights stay packed in
+ * XNNPACK's cache. Molecules go one at a time: stacking them made the matmuls slower (cache).
  */
 export class InferenceWeights {
   private readonly coefficient: Float32Array;
   private readonly zeta: Float32Array;
   private readonly layers: { weightT: tf.Tensor2D; bias: tf.Tensor1D }[] = [];
-  private readonly property: { weightT: tf.Tensor2D; bias: tf.Tensor1D };
+  private readonly propertyWeight: Float32Array;
+  private readonly propertyBias: Float32Array;
   private readonly dim: number;
 
   constructor(readonly config: QdfConfig, weights: Weights) {
@@ -34,11 +36,12 @@ export class InferenceWeights {
       }));
     };
     for (let l = 0; l < config.layerFunctional; l++) this.layers.push(dense(`W_functional.${l}`));
-    this.property = dense("W_property");
+    this.propertyWeight = get("W_property.weight").data;
+    this.propertyBias = get("W_property.bias").data;
   }
 
   dispose(): void {
-    for (const l of [...this.layers, this.property]) { l.weightT.dispose(); l.bias.dispose(); }
+    for (const l of this.layers) { l.weightT.dispose(); l.bias.dispose(); }
   }
 
   /** Normalised coefficient block [nOrb, D] for the molecule's orbitals (columns over its rows, floor 1e-12). */
@@ -66,22 +69,51 @@ export class InferenceWeights {
     f.orbitalIndex.forEach((row, i) => (zeta[i] = this.zeta[row]!));
     const basis = basisValues(f.dist, f.q, zeta, M).values;
     const coefficients = this.coefficients(f);
-    const e = tf.tidy(() => {
-      const psi = tf.matMul(tf.tensor2d(basis, [M, nOrb]), tf.tensor2d(coefficients, [nOrb, D]));
-      const ones = tf.ones([1, M]);
-      const norms = tf.sqrt(tf.matMul(ones, tf.square(psi)));
-      const scale = tf.div(Math.sqrt(f.nElectrons / D), tf.maximum(norms, 1e-12));
-      let h = psi;
-      this.layers.forEach((layer, l) => {
-        const w = l === 0 ? tf.mul(layer.weightT, tf.reshape(scale, [D, 1])) : layer.weightT;
-        h = tf.fused.matMul({ a: h, b: w as tf.Tensor2D, bias: layer.bias, activation: "relu" });
-      });
-      let reduced = tf.matMul(ones, h);
-      if (this.config.operation === "mean") reduced = tf.div(reduced, M);
-      return tf.fused.matMul({ a: reduced, b: this.property.weightT, bias: this.property.bias });
+    const psiRaw = tf.tidy(() => tf.matMul(tf.tensor2d(basis, [M, nOrb]), tf.tensor2d(coefficients, [nOrb, D])));
+    const psi = psiRaw.dataSync() as Float32Array;
+    psiRaw.dispose();
+    normalizeOrbitals(psi, M, D, Math.sqrt(f.nElectrons / D));
+    const last = tf.tidy(() => {
+      let h: tf.Tensor2D = tf.tensor2d(psi, [M, D]);
+      for (const layer of this.layers) {
+        h = tf.fused.matMul({ a: h, b: layer.weightT, bias: layer.bias, activation: "relu" }) as tf.Tensor2D;
+      }
+      return h;
     });
-    const out = e.dataSync() as Float32Array;
-    e.dispose();
+    const h = last.dataSync() as Float32Array;
+    last.dispose();
+    const reduced = columnSums(h, M, D);
+    if (this.config.operation === "mean") for (let j = 0; j < D; j++) reduced[j] = reduced[j]! / M;
+    const K = this.config.outputs, out = new Float32Array(K);
+    for (let k = 0; k < K; k++) {
+      let e = this.propertyBias[k]!;
+      for (let j = 0; j < D; j++) e += reduced[j]! * this.propertyWeight[k * D + j]!;
+      out[k] = e;
+    }
     return out;
+  }
+}
+
+/** Column sums of m [rows, cols] accumulated in float64. */
+function columnSums(m: Float32Array, rows: number, cols: number): Float64Array {
+  const s = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) s[c] += m[o + c]!;
+  }
+  return s;
+}
+
+/** In place: psi[:, k] / max(||psi[:, k]||, 1e-12) * scale (torch's F.normalize order of operations). */
+function normalizeOrbitals(psi: Float32Array, rows: number, cols: number, scale: number): void {
+  const n2 = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) n2[c] += psi[o + c]! * psi[o + c]!;
+  }
+  const inv = n2.map((v) => Math.max(Math.fround(Math.sqrt(v)), 1e-12));
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) psi[o + c] = Math.fround(psi[o + c]! / inv[c]!) * scale;
   }
 }

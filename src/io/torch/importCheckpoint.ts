@@ -75,22 +75,40 @@ export function materializeTensor(name: string, t: TensorRef, storages: Map<stri
   return { shape: [...t.shape], data: new Float32Array(out.buffer) };
 }
 
-/** Every tensor of a checkpoint as float32, in state_dict order. */
-export function loadTorchStateDict(bytes: Uint8Array): Weights {
-  const ckpt = readTorchCheckpoint(bytes);
+/**
+ * Materialises the named tensors (all by default). Shared storages let a small file name the same big storage
+ * many times, so the total copied is capped at 4x the elements actually stored (tied weights stay well inside).
+ */
+function materializeAll(ckpt: TorchCheckpoint, names?: Iterable<string>): Weights {
+  const refs = new Map(ckpt.entries);
+  let stored = 0;
+  for (const b of ckpt.storages.values()) stored += Math.floor(b.length / 4);
+  let budget = 4 * stored + 1024;
   const weights: Weights = new Map();
-  for (const [name, t] of ckpt.entries) weights.set(name, materializeTensor(name, t, ckpt.storages));
+  for (const name of names ?? refs.keys()) {
+    const t = materializeTensor(name, refs.get(name)!, ckpt.storages);
+    budget -= t.data.length;
+    if (budget < 0) fail(`the tensors would expand ${stored} stored elements more than 4 times over (shared storages): refused`);
+    weights.set(name, t);
+  }
   return weights;
 }
 
-function shapeOf(weights: Weights, name: string, rank: number): number[] {
+/** Every tensor of a checkpoint as float32, in state_dict order. */
+export function loadTorchStateDict(bytes: Uint8Array): Weights {
+  return materializeAll(readTorchCheckpoint(bytes));
+}
+
+type Shapes = Map<string, { shape: number[] }>;
+
+function shapeOf(weights: Shapes, name: string, rank: number): number[] {
   const t = weights.get(name);
   if (t === undefined) fail(`the checkpoint has no tensor ${JSON.stringify(name)}: not a QDF model state_dict`);
   if (t.shape.length !== rank || t.shape.some((d) => d < 1)) fail(`tensor ${JSON.stringify(name)} has shape [${t.shape}], expected ${rank} non-zero dimensions`);
   return t.shape;
 }
 
-function countLayers(weights: Weights, prefix: string): number {
+function countLayers(weights: Shapes, prefix: string): number {
   let n = 0;
   while (weights.has(`${prefix}.${n}.weight`)) n++;
   if (n === 0) fail(`the checkpoint has no tensor "${prefix}.0.weight": not a QDF model state_dict`);
@@ -117,7 +135,9 @@ export function importTorchCheckpoint(bytes: Uint8Array, orbitalTable: Record<st
   if (!(o.gridInterval > 0 && Number.isFinite(o.gridInterval))) fail(`grid interval must be a positive number, got ${o.gridInterval}`);
   if (o.operation !== "sum" && o.operation !== "mean") fail(`readout must be "sum" or "mean", got ${JSON.stringify(o.operation)}`);
 
-  const weights = loadTorchStateDict(bytes);
+  // Sizes and names are checked on the tensor records first, so only the model's own tensors are ever copied.
+  const ckpt = readTorchCheckpoint(bytes);
+  const weights: Shapes = new Map(ckpt.entries);
   const [rows, dim] = shapeOf(weights, "coefficient.weight", 2) as [number, number];
   checkOrbitalTable(orbitalTable, rows);
   const config: QdfConfig = {
@@ -135,30 +155,33 @@ export function importTorchCheckpoint(bytes: Uint8Array, orbitalTable: Record<st
   };
 
   // Every tensor must be exactly the parameter the inferred config implies, and nothing else may be present.
-  const out: Weights = new Map();
-  for (const [name, shape] of parameterShapes(config)) {
+  const expected = parameterShapes(config);
+  for (const [name, shape] of expected) {
     const t = weights.get(name);
     if (t === undefined) fail(`the checkpoint has no tensor ${JSON.stringify(name)}, which a model of dim ${dim}, ${config.layerFunctional} functional layers, HK hidden ${config.hiddenHK} x ${config.layerHK} layers needs`);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
       fail(`tensor ${JSON.stringify(name)} has shape [${t.shape}], expected [${shape}] (dim ${dim}, HK hidden ${config.hiddenHK}, ${rows} orbitals, ${config.outputs} outputs)`);
     }
+  }
+  const known = new Set(expected.map(([name]) => name));
+  for (const name of weights.keys()) {
+    if (!known.has(name)) fail(`the checkpoint has an unexpected tensor ${JSON.stringify(name)}, not a parameter of a QDF model`);
+  }
+  const out = materializeAll(ckpt, known);
+  for (const [name, t] of out) {
     const bad = t.data.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) fail(`tensor ${JSON.stringify(name)} has a non-finite value (${t.data[bad]}) at index ${bad}`);
-    out.set(name, t);
-  }
-  for (const name of weights.keys()) {
-    if (!out.has(name)) fail(`the checkpoint has an unexpected tensor ${JSON.stringify(name)}, not a parameter of a QDF model`);
   }
   return { config, weights: out };
 }
 
 /** The orbital table (name -> row) from the authors' pickled dict or from a JSON object. */
 export function readOrbitalTable(bytes: Uint8Array): Record<string, number> {
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+  // A pickle starts with an opcode, JSON with '{' after an optional BOM and whitespace.
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d) i++;
   let entries: [unknown, unknown][];
   if (bytes[i] === 0x7b) {
-    // '{': JSON.
     let v: unknown;
     try {
       v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

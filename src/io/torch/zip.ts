@@ -11,11 +11,14 @@ export function isZip(bytes: Uint8Array): boolean {
 const WANTED = /^[^/]+\/(data\.pkl|byteorder|data\/[^/]+)$/;
 const MAX_ENTRIES = 100_000;
 const MAX_ENTRY_BYTES = 2 ** 31 - 1;
+const MAX_TOTAL_BYTES = 2 ** 32;
 /** Deflate cannot expand more than about 1032:1; a larger declared size is a lie meant to make us allocate. */
 const MAX_DEFLATE_RATIO = 1100;
 
 function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
   let seen = 0;
+  let packed = 0;
+  let unpacked = 0;
   try {
     return unzipSync(bytes, {
       // The filter runs once per central-directory entry before anything is inflated, so it also bounds the
@@ -29,12 +32,17 @@ function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
         if (f.compression !== 0 && f.originalSize > Math.max(1024, f.size * MAX_DEFLATE_RATIO)) {
           fail(`zip entry ${JSON.stringify(f.name)} declares an impossible expansion to ${f.originalSize} bytes`);
         }
+        // Entries may overlap in a crafted zip; more packed bytes than the file has means they do.
+        packed += f.size;
+        unpacked += f.originalSize;
+        if (packed > bytes.length) fail("zip entries overlap (their sizes add up to more than the file)");
+        if (unpacked > MAX_TOTAL_BYTES) fail(`zip archive expands to more than ${MAX_TOTAL_BYTES} bytes`);
         return true;
       },
     });
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(`invalid zip archive: ${(e as Error).message ?? String(e)}`, { cause: e });
+    throw new CheckpointError(`invalid zip archive (truncated or corrupt): ${(e as Error).message ?? String(e)}`, { cause: e });
   }
 }
 
