@@ -3,4 +3,4 @@ export { alloc, reset } from "./memory";
 export { sphereTemplate, field } from "./field";
 export { distances, basis, basisZetaGrad } from "./basis";
 export { potential } from "./potential";
-export { density } from "./density";
+export { density, densityPoints, densityBox } from "./density";

@@ -1,6 +1,7 @@
 // The registry of CLI commands (one module per command).
 import type { Command } from "./command.js";
+import { densityCommand } from "./density.js";
 import { importTorchCommand } from "./importTorch.js";
 import { predictCommand } from "./predict.js";
 
-export const commands: Command[] = [predictCommand, importTorchCommand];
+export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand];

@@ -14,6 +14,10 @@ export interface KernelExports {
                 out: number, work: number): void;
   potential(points: number, nPoints: number, atoms: number, charges: number, nAtoms: number, out: number): void;
   density(psi: number, nPoints: number, nOrbitals: number, out: number): void;
+  densityPoints(points: number, nPoints: number, centres: number, q: number, zeta: number, cut2: number, P: number,
+                S: number, nOrb: number, nSel: number, outRho: number, outPsi: number): void;
+  densityBox(nx: number, ny: number, nz: number, h: number, centres: number, q: number, zeta: number, cut2: number,
+             P: number, S: number, nOrb: number, nSel: number, outRho: number, outPsi: number): void;
 }
 
 let kernels: KernelExports | null = null;

@@ -9,6 +9,9 @@ import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } f
 
 export type CoefficientNorm = "molecule" | "batch";
 
+/** tfjs variable names are global per thread: each model instance gets its own prefix. */
+let instances = 0;
+
 export class QdfModel {
   readonly config: QdfConfig;
   readonly ctx: FieldContext;
@@ -18,13 +21,14 @@ export class QdfModel {
   constructor(data: QdfModelData) {
     this.config = data.config;
     this.ctx = new FieldContext(data.config);
+    const prefix = `qdf${instances++}`;
     for (const [name, shape] of parameterShapes(data.config)) {
       const t = data.weights.get(name);
       if (!t) throw new Error(`model has no tensor ${name}`);
       if (t.shape.join(",") !== shape.join(",")) {
         throw new Error(`tensor ${name} has shape [${t.shape}], the config needs [${shape}]`);
       }
-      this.params.set(name, tf.variable(tf.tensor(t.data, shape), true, `qdf/${name}`));
+      this.params.set(name, tf.variable(tf.tensor(t.data, shape), true, `${prefix}/${name}`));
     }
   }
 

@@ -1,0 +1,124 @@
+// One molecule's density outputs: rho (and chosen psi_k, V, V_pred) on a box grid as cube files, a summary, a slice.
+import type { Molecule } from "../chem/molecule.js";
+import { BOHR_PER_ANGSTROM, writeCube, type CubeData } from "../io/cube.js";
+import type { QdfModel } from "../model/qdf.js";
+import { cutoffRadii, DEFAULT_CUTOFF_TOL, evaluateOnGrid } from "./evaluate.js";
+import { boxGrid, gridPoint, gridSize, type BoxGrid } from "./grid.js";
+import { lcaoFunction } from "./lcaoFunction.js";
+import { predictedV, trueV } from "./potentials.js";
+import { parsePlane, sampleSlice } from "./slice.js";
+import { renderSlicePng } from "./sliceImage.js";
+
+export interface DensityJobOptions {
+  spacing?: number;
+  padding?: number;
+  /** Molecular orbitals k to write psi_k cubes for. */
+  orbitals?: number[];
+  /** Also V (true Gaussian potential) and V_pred (the HK map's) cubes. */
+  potential?: boolean;
+  /** Also a PNG slice; `plane` as parsePlane, `scale` log (default) or linear. */
+  png?: boolean;
+  plane?: string;
+  scale?: "log" | "linear";
+  cutoffTol?: number;
+}
+
+export interface DensityFile {
+  /** File name suffix after the molecule's id, e.g. ".rho.cube". */
+  suffix: string;
+  data: string | Uint8Array;
+}
+
+/** A box-grid cube in bohr from values in grid order (angstrom grid). */
+export function gridCube(m: Molecule, grid: BoxGrid, values: Float32Array, comments: [string, string]): CubeData {
+  const h = grid.spacing * BOHR_PER_ANGSTROM;
+  return {
+    comments,
+    origin: grid.origin.map((v) => v * BOHR_PER_ANGSTROM) as [number, number, number],
+    shape: grid.shape,
+    axes: [[h, 0, 0], [0, h, 0], [0, 0, h]],
+    atoms: Array.from(m.atomicNumbers, (z, i) => ({
+      z, charge: z,
+      position: [0, 1, 2].map((a) => m.coords[3 * i + a]! * BOHR_PER_ANGSTROM) as [number, number, number],
+    })),
+    values,
+  };
+}
+
+const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
+/** Smallest value (a loop: spreading 10^5+ values into Math.min overflows the stack). */
+const minOf = (a: ArrayLike<number>) => { let v = Infinity; for (let i = 0; i < a.length; i++) v = Math.min(v, a[i]!); return v; };
+
+/** Evaluates everything asked for one molecule; returns the JSON summary and the files (not yet written). */
+export function densityJob(model: QdfModel, m: Molecule, o: DensityJobOptions = {}): { summary: Record<string, unknown>; files: DensityFile[] } {
+  const t0 = performance.now();
+  const spacing = o.spacing ?? 0.2, padding = o.padding ?? 3.0, orbitals = o.orbitals ?? [];
+  const cutoffTol = o.cutoffTol ?? DEFAULT_CUTOFF_TOL;
+  const fn = lcaoFunction(model, m);
+  const grid = boxGrid(m.coords, spacing, padding);
+  const { rho, psi } = evaluateOnGrid(fn, grid, { orbitals, cutoffTol });
+  const files: DensityFile[] = [];
+  const title = (what: string) => `${m.id}: ${what}`;
+  const units = "model units (sum over the QDF field points = N_elec)";
+  files.push({ suffix: ".rho.cube", data: writeCube(gridCube(m, grid, rho, [title("QDF electron density rho"), units])) });
+  orbitals.forEach((k, s) => files.push({
+    suffix: `.psi${k}.cube`,
+    data: writeCube(gridCube(m, grid, psi[s]!, [title(`QDF molecular orbital psi_${k}`), units])),
+  }));
+
+  let sum = 0, max = -Infinity, argmax = 0;
+  for (let i = 0; i < rho.length; i++) {
+    sum += rho[i]!;
+    if (rho[i]! > max) { max = rho[i]!; argmax = i; }
+  }
+  const at = gridPoint(grid, argmax);
+  let nearest = 0, nearestD = Infinity;
+  for (let a = 0; a < m.atomicNumbers.length; a++) {
+    const d = Math.hypot(at[0] - m.coords[3 * a]!, at[1] - m.coords[3 * a + 1]!, at[2] - m.coords[3 * a + 2]!);
+    if (d < nearestD) { nearestD = d; nearest = a; }
+  }
+  const voxel = spacing ** 3;
+  const allRadii = cutoffRadii(fn, orbitals, cutoffTol);
+  const radii = allRadii.filter((r) => r >= 0);
+  const summary: Record<string, unknown> = {
+    id: m.id,
+    nAtoms: m.atomicNumbers.length,
+    nElectrons: fn.nElectrons,
+    nBasisFunctions: fn.nOrb,
+    rhoUnits: units,
+    grid: {
+      shape: grid.shape, points: gridSize(grid), spacingAngstrom: spacing, paddingAngstrom: padding,
+      originAngstrom: grid.origin.map((v) => round(v, 10)), voxelVolumeAngstrom3: round(voxel, 10),
+    },
+    rhoSumOnGridTimesVoxelVolumeAngstrom3: round(sum * voxel),
+    rhoSumOnFieldPoints: round(fn.fieldRho.reduce((a, b) => a + b, 0), 10),
+    nFieldPoints: fn.fieldRho.length,
+    maxRho: round(max),
+    maxRhoAtAngstrom: at.map((v) => round(v, 8)),
+    maxRhoNearestAtom: { index: nearest + 1, symbol: m.symbols[nearest], distanceAngstrom: round(nearestD, 4) },
+    cutoff: {
+      tolerance: cutoffTol,
+      radiusAngstrom: radii.length && Number.isFinite(Math.max(...radii))
+        ? { min: round(Math.min(...radii), 4), max: round(Math.max(...radii), 4) } : null,
+      // Per basis function, in atom order (null: no cutoff; -1: never reaches the tolerance, left out).
+      perBasisFunctionAngstrom: Array.from(allRadii, (r) => (Number.isFinite(r) ? round(r, 4) : null)),
+    },
+    orbitals,
+  };
+  if (o.potential) {
+    const v = trueV(m, grid), vp = predictedV(model, rho);
+    let mae = 0;
+    for (let i = 0; i < v.length; i++) mae += Math.abs(v[i]! - vp[i]!);
+    files.push({ suffix: ".V.cube", data: writeCube(gridCube(m, grid, v, [title("true Gaussian potential V"), "-sum_A Z_A exp(-|r-R_A|^2 / angstrom^2)"])) });
+    files.push({ suffix: ".Vpred.cube", data: writeCube(gridCube(m, grid, vp, [title("HK map's predicted potential V_pred"), "from rho on this grid"])) });
+    summary.potential = { vMin: round(minOf(v)), vPredMin: round(minOf(vp)), meanAbsDiffOnGrid: round(mae / v.length) };
+  }
+  if (o.png) {
+    const plane = parsePlane(m, o.plane);
+    const slice = sampleSlice(fn, plane, 2.5, 480, { cutoffTol });
+    files.push({ suffix: ".rho.png", data: renderSlicePng(slice, { scale: o.scale, title: `${m.id} rho` }) });
+    summary.slice = { plane: plane.label, pixels: [slice.width, slice.height], pixelAngstrom: round(slice.pixel, 4), scale: o.scale ?? "log" };
+  }
+  summary.seconds = round((performance.now() - t0) / 1000, 4);
+  return { summary, files };
+}

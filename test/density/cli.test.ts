@@ -1,0 +1,99 @@
+// `qdf density` end to end on a QM9 molecule: cube files, JSON summary, potentials and the PNG slice (kept in artifacts/).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { unzlibSync } from "fflate";
+import { spawnSync } from "node:child_process";
+import { parseMolecules } from "../../src/chem/parse.js";
+import type { Molecule } from "../../src/chem/molecule.js";
+import { pretrainedModel } from "../model/reference.js";
+import { readCube, BOHR_PER_ANGSTROM } from "../../src/io/cube.js";
+import { crc32 } from "../../src/io/png.js";
+import { lcaoFunction } from "../../src/density/lcaoFunction.js";
+import { planeThroughHeaviest, sampleSlice } from "../../src/density/slice.js";
+import { writeFileAtomic } from "../../src/node/atomicWrite.js";
+import { repoRoot, sharedPath } from "../shared.js";
+
+const modelPath = sharedPath("reference", "pretrained_under14.safetensors");
+const out = join(repoRoot, "artifacts", "density");
+const { molecules } = parseMolecules(readFileSync(sharedPath("data", "QM9under14atoms_atomizationenergy_eV", "val.txt"), "utf8"));
+// A 13+ atom molecule with at least two kinds of heavy atom (a more telling picture than a hydrocarbon).
+const mol = molecules.find((m) => m.atomicNumbers.length >= 13 && new Set([...m.atomicNumbers].filter((z) => z > 1)).size >= 2)!;
+
+function qdfText(m: Molecule): string {
+  const lines = [m.id, ...m.symbols.map((s, i) => `${s} ${m.coords[3 * i]} ${m.coords[3 * i + 1]} ${m.coords[3 * i + 2]}`)];
+  return lines.join("\n") + "\n";
+}
+
+/** Runs bin/qdf.js in a child process (its own tfjs engine: a model's variable names are global per process). */
+function qdf(args: string[]): number | null {
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "qdf.js"), ...args], { encoding: "utf8" });
+  if (r.status !== 0 && r.status !== 2) process.stderr.write(r.stderr);
+  return r.status;
+}
+
+test(`qdf density on ${mol.id}: cubes, summary and PNG`, async () => {
+  rmSync(out, { recursive: true, force: true });
+  const input = join(out, "input.txt");
+  writeFileAtomic(input, qdfText(mol));
+  const code = qdf(["density", "--model", modelPath, input, "--out", out, "--orbitals", "0,3", "--potential", "--png"]);
+  assert.is(code, 0);
+  const base = join(out, mol.id);
+  for (const s of [".rho.cube", ".psi0.cube", ".psi3.cube", ".V.cube", ".Vpred.cube", ".json", ".rho.png"]) {
+    assert.ok(existsSync(base + s), `${base + s} written`);
+  }
+  const summary = JSON.parse(readFileSync(base + ".json", "utf8"));
+  const nElectrons = [...mol.atomicNumbers].reduce((a, b) => a + b, 0);
+  assert.is(summary.nElectrons, nElectrons);
+  assert.ok(Math.abs(summary.rhoSumOnFieldPoints - nElectrons) < 1e-6, "sum of rho on the field points = N_elec");
+  const cube = readCube(readFileSync(base + ".rho.cube", "utf8"));
+  assert.equal(cube.shape, summary.grid.shape);
+  assert.is(cube.atoms.length, mol.atomicNumbers.length);
+  let sum = 0, max = 0;
+  for (const v of cube.values) { sum += v; max = Math.max(max, v); }
+  assert.ok(Math.abs(sum * summary.grid.voxelVolumeAngstrom3 - summary.rhoSumOnGridTimesVoxelVolumeAngstrom3) < 1e-4 * sum * summary.grid.voxelVolumeAngstrom3);
+  assert.ok(Math.abs(max - summary.maxRho) < 1e-5 * max);
+  assert.ok(Math.abs(cube.axes[0][0] - 0.2 * BOHR_PER_ANGSTROM) < 1e-6);
+  // The potential cubes: V is the Gaussian potential (negative, deepest near the heaviest atoms), V_pred is finite.
+  const v = readCube(readFileSync(base + ".V.cube", "utf8")).values;
+  const vp = readCube(readFileSync(base + ".Vpred.cube", "utf8")).values;
+  assert.ok(v.every((x) => x <= 0) && vp.every(Number.isFinite));
+  // PNG: signature, IHDR, every chunk's CRC, and IDAT inflating to height rows of 1 + 3 width bytes.
+  const png = new Uint8Array(readFileSync(base + ".rho.png"));
+  assert.equal([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  const view = new DataView(png.buffer, png.byteOffset);
+  let at = 8, width = 0, height = 0;
+  const idat: Uint8Array[] = [];
+  while (at < png.length) {
+    const len = view.getUint32(at), type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    assert.is((crc32(png.subarray(at + 4, at + 8 + len)) ^ 0xffffffff) >>> 0, view.getUint32(at + 8 + len), `${type} CRC`);
+    if (type === "IHDR") { width = view.getUint32(at + 8); height = view.getUint32(at + 12); }
+    if (type === "IDAT") idat.push(png.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  assert.ok(width > 100 && height > 100);
+  assert.is(unzlibSync(idat[0]!).length, height * (1 + 3 * width));
+  console.log(`  ${mol.id} (${mol.symbols.join("")}): grid ${summary.grid.shape.join("x")}, ${summary.seconds} s; PNG ${width}x${height} in ${out}`);
+});
+
+test("the slice's highest density lies at a heavy atom (within 0.5 angstrom)", async () => {
+  const model = await pretrainedModel();
+  const slice = sampleSlice(lcaoFunction(model, mol), planeThroughHeaviest(mol));
+  let best = 0;
+  slice.values.forEach((v, i) => { if (v > slice.values[best]!) best = i; });
+  const x = best % slice.width, y = Math.floor(best / slice.width);
+  const dist = Math.min(...slice.atoms.filter((a) => a.z > 1).map((a) => Math.hypot(a.px - x, a.py - y, a.offset / slice.pixel))) * slice.pixel;
+  console.log(`  max of the slice is ${dist.toFixed(3)} angstrom from the nearest heavy atom`);
+  assert.ok(dist < 0.5);
+});
+
+test("usage errors and --help", () => {
+  assert.is(qdf(["density", "--help"]), 0);
+  assert.is(qdf(["density", "--model", modelPath, "x.txt"]), 2); // no --out
+  assert.is(qdf(["density", "--model", modelPath, "x.txt", "--out", out, "--orbitals", "1,a"]), 2);
+  assert.is(qdf(["density", "--model", modelPath, "x.txt", "--out", out, "--spacing", "0"]), 2);
+  assert.is(qdf(["density", "--model", modelPath, join(out, "input.txt"), "--out", out, "--orbitals", "250"]), 2);
+});
+
+test.run();
