@@ -3,5 +3,6 @@ import type { Command } from "./command.js";
 import { densityCommand } from "./density.js";
 import { importTorchCommand } from "./importTorch.js";
 import { predictCommand } from "./predict.js";
+import { trainCommand } from "./train.js";
 
-export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand];
+export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand, trainCommand];

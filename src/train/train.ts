@@ -1,0 +1,110 @@
+// Library entry point for training: data + sizes (or initial weights, or a checkpoint) in, a trained model out.
+import type { Molecule } from "../chem/molecule.js";
+import type { QdfConfig, QdfModelData, Readout } from "../model/config.js";
+import { initBackend } from "../model/backend.js";
+import { QdfModel } from "../model/qdf.js";
+import type { PredictionResult } from "../api/predict.js";
+import { checkpointMismatch, CheckpointError, crc32, type Checkpoint } from "./checkpoint.js";
+import { prepareData, type Splits, type TrainingData } from "./dataset.js";
+import { initialWeights } from "./init.js";
+import { Rng } from "./rng.js";
+import { Trainer, type EpochRow, type Hyperparameters } from "./trainer.js";
+
+/** Model sizes for a new model (ignored with `init`, whose metadata fixes them). */
+export interface ModelSizes {
+  basisSet: string;
+  radius: number;
+  gridInterval: number;
+  dim: number;
+  layerFunctional: number;
+  hiddenHK: number;
+  layerHK: number;
+  operation: Readout;
+  property: string;
+}
+
+export const PUBLISHED_SIZES: ModelSizes = {
+  basisSet: "6-31G", radius: 0.75, gridInterval: 0.3, dim: 250, layerFunctional: 3, hiddenHK: 250, layerHK: 3,
+  operation: "sum", property: "property",
+};
+
+export const PUBLISHED_HYPERPARAMETERS: Hyperparameters = {
+  batchSize: 4, lr: 1e-4, lrDecay: 0.5, decayEvery: 200, epochs: 2000, seed: 1729, shuffle: true,
+};
+
+export interface EpochReport {
+  row: EpochRow;
+  val: PredictionResult[];
+  test: PredictionResult[];
+  trainer: Trainer;
+  /** The complete state after this epoch (call only when a checkpoint is to be written: it copies the weights). */
+  checkpoint(): Checkpoint;
+}
+
+export interface TrainOptions {
+  splits: Splits<Molecule[]>;
+  hyper: Hyperparameters;
+  sizes?: ModelSizes;
+  /** Start from these weights (their config fixes the sizes and the orbital table). */
+  init?: QdfModelData;
+  /** Continue this checkpoint (it must match the data and hyperparameters). */
+  resume?: Checkpoint;
+  onBatch?: (epoch: number, batch: number, nBatches: number, lossE: number, lossV: number) => void;
+  onEpoch?: (report: EpochReport) => void;
+}
+
+/** Checksum of the splits' content (ids, atoms, coordinates, properties) to tie checkpoints to their data. */
+export function dataFingerprint(splits: Splits<Molecule[]>): string {
+  const enc = new TextEncoder();
+  return crc32((["train", "val", "test"] as const).flatMap((s) => splits[s].map((m) =>
+    enc.encode(`${s}|${m.id}|${m.symbols.join(",")}|${Array.from(m.coords).join(",")}|${m.properties?.join(",")}\n`))));
+}
+
+/** The config and featurised data for a run: from init's table, or a new table grown from the data. */
+export function prepareRun(o: Pick<TrainOptions, "splits" | "sizes" | "init">): { config: QdfConfig; data: TrainingData } {
+  if (o.init) {
+    const data = prepareData(o.splits, o.init.config, o.init.config.orbitalDict);
+    if (data.outputs !== o.init.config.outputs) {
+      throw new Error(`the data has ${data.outputs} values per property line, the initial model predicts ${o.init.config.outputs}`);
+    }
+    return { config: o.init.config, data };
+  }
+  const sizes = o.sizes ?? PUBLISHED_SIZES;
+  const data = prepareData(o.splits, sizes, null);
+  return { config: { ...sizes, orbitalDict: data.orbitalDict, outputs: data.outputs }, data };
+}
+
+/** Trains (or continues training) and returns the model and its per-epoch log. */
+export async function train(o: TrainOptions): Promise<{ model: QdfModel; log: EpochRow[]; trainer: Trainer }> {
+  await initBackend();
+  const { config, data } = prepareRun(o);
+  const fingerprint = dataFingerprint(o.splits);
+  let weights = o.init?.weights ?? initialWeights(config, new Rng(o.hyper.seed ^ 0x5eed));
+  if (o.resume) {
+    const why = checkpointMismatch(o.resume, config, o.hyper, fingerprint);
+    if (why) throw new CheckpointError(`the checkpoint does not belong to this run: ${why}`);
+    weights = o.resume.weights;
+  }
+  const model = new QdfModel({ config, weights });
+  const trainer = new Trainer(model, data, o.hyper);
+  if (o.resume) trainer.restore(o.resume.state);
+  try {
+    while (!trainer.done) {
+      const start = performance.now();
+      const epoch = trainer.epoch;
+      const { lossE, lossV } = trainer.trainEpoch((b, n, e, v) => o.onBatch?.(epoch, b, n, e, v));
+      const val = trainer.evaluate(data.val), test = trainer.evaluate(data.test);
+      trainer.seconds += (performance.now() - start) / 1000;
+      const row: EpochRow = { epoch, seconds: trainer.seconds, lossE, lossV, maeVal: val.mae, maeTest: test.mae };
+      trainer.log.push(row);
+      o.onEpoch?.({
+        row, val: val.results, test: test.results, trainer,
+        checkpoint: () => ({ config, weights: model.weights(), state: trainer.state(), hyper: o.hyper, dataFingerprint: fingerprint }),
+      });
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { model, log: trainer.log, trainer };
+}
