@@ -17,3 +17,4 @@ export { densityJob, type DensityJobOptions } from "./density/densityJob.js";
 export { renderSlicePng } from "./density/sliceImage.js";
 export { readCube, writeCube, CubeFormatError, type CubeData } from "./io/cube.js";
 export { importTorchCheckpoint, readOrbitalTable } from "./io/torch/importCheckpoint.js";
+export { predictInWorkers, PredictPool, type PoolOptions } from "./api/predict.js";

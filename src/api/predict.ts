@@ -5,6 +5,9 @@ import { readModelFile } from "../model/modelFile.js";
 import { initBackend } from "../model/backend.js";
 import { featurize } from "../model/features.js";
 import { QdfModel } from "../model/qdf.js";
+import { PredictPool, type PoolOptions } from "../workers/pool.js";
+
+export { PredictPool, type PoolOptions } from "../workers/pool.js";
 
 export interface PredictionResult {
   id: string;
@@ -56,6 +59,20 @@ export function* predictStream(model: QdfModel, items: Iterable<Molecule | Parse
 /** Predicts every molecule; results in input order. */
 export function predict(model: QdfModel, molecules: Iterable<Molecule | ParseItem>): PredictionResult[] {
   return [...predictStream(model, molecules)];
+}
+
+/**
+ * Like predictStream, in a pool of workers (worker_threads in Node, Web Workers in browsers; `workers` defaults to
+ * one per core) started from the model file's bytes and closed at the end. Same results, same order.
+ */
+export async function* predictInWorkers(modelBytes: Uint8Array, items: Iterable<Molecule | ParseItem>,
+                                        options: PoolOptions = {}): AsyncGenerator<PredictionResult> {
+  const pool = await PredictPool.create(modelBytes, options);
+  try {
+    yield* pool.predictStream(items);
+  } finally {
+    await pool.close();
+  }
 }
 
 /** Mean absolute error over every output of the results that have both a prediction and true values. */

@@ -1,15 +1,19 @@
 // `qdf predict`: molecules in, a TSV of predictions out (atomically), MAE on stderr when true values are given.
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { iterateMolecules } from "../chem/parse.js";
 import { loadModel, predictStream, type PredictionResult } from "../api/predict.js";
+import type { Molecule } from "../chem/molecule.js";
+import type { ParseItem } from "../chem/parseError.js";
+import { PredictPool } from "../workers/pool.js";
 import { propertyUnit, tsvHeader, tsvRow } from "../io/predictionsTsv.js";
-import { parseCommand, requiredOption, UsageError } from "./args.js";
+import { numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { Progress } from "./progress.js";
 
 const spec = {
-  usage: "qdf predict --model FILE INPUT... [--out FILE] [--format auto|qdf|xyz]",
+  usage: "qdf predict --model FILE INPUT... [--out FILE] [--format auto|qdf|xyz] [--workers N]",
   help: `
 Predicts each molecule's properties with a QDF model and writes a TSV: id, predicted (predicted_1..K for K
 outputs) and, when the input has property lines, true and abs_error columns; then "MAE <value> <unit>" on stderr.
@@ -21,11 +25,14 @@ options:
   --model FILE     model file (.safetensors written by qdf train / qdf import-torch, or the published one)
   --out FILE       write the TSV here (via a temp file and rename); default: stdout
   --format F       input format: auto (by extension and content), qdf or xyz; default auto
+  --workers N      predict in N worker threads (one model copy each); 0 predicts in this thread;
+                   default: the number of cores (${availableParallelism()} here). The output is the same for any N.
   -h, --help       this help`,
   options: {
     model: { type: "string" as const },
     out: { type: "string" as const },
     format: { type: "string" as const, default: "auto" },
+    workers: { type: "string" as const },
   },
 };
 
@@ -66,18 +73,28 @@ async function run(argv: string[]): Promise<number> {
   const format = String(args.values.format);
   if (!["auto", "qdf", "xyz"].includes(format)) throw new UsageError(`--format must be auto, qdf or xyz, got "${format}"`);
 
-  const model = await loadModel(readFileSync(modelPath));
-  const K = model.config.outputs;
+  const workers = numberOption(args.values, "workers", availableParallelism());
+  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number >= 0, got ${workers}`);
+
+  const modelBytes = readFileSync(modelPath);
   const texts = inputs.map((path) => ({ path, text: readFileSync(path === "-" ? 0 : path, "utf8") }));
-  // Count blocks cheaply for the progress total (an estimate: blank-line separated blocks or xyz headers).
-  const sink = new TsvSink(args.values.out as string | undefined);
+  // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
+  const engine = workers === 0 ? await inProcess(modelBytes) : await PredictPool.create(modelBytes, { workers });
+  const K = engine.config.outputs;
+  let sink: TsvSink;
+  try {
+    sink = new TsvSink(args.values.out as string | undefined);
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
   let header: boolean | null = null;
   let done = 0, failed = 0, absSum = 0, absN = 0;
   const progress = new Progress("predict", undefined);
   try {
     for (const { path, text } of texts) {
       const items = iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format: format as "auto" });
-      for (const r of predictStream(model, items)) {
+      for await (const r of engine.predictStream(items)) {
         done++;
         if (r.error) {
           failed++;
@@ -97,11 +114,29 @@ async function run(argv: string[]): Promise<number> {
   } catch (e) {
     sink.abort();
     throw e;
+  } finally {
+    await engine.close();
   }
   if (done > 200) progress.finish(done);
   if (failed > 0) process.stderr.write(`${failed} of ${done} molecules failed (see above)\n`);
-  if (absN > 0) process.stderr.write(`MAE ${absSum / absN} ${propertyUnit(model.config.property)}\n`);
+  if (absN > 0) process.stderr.write(`MAE ${absSum / absN} ${propertyUnit(engine.config.property)}\n`);
   return failed > 0 ? 1 : 0;
+}
+
+/** What the command predicts with: a worker pool, or the model in this thread (same interface). */
+interface Engine {
+  config: { outputs: number; property: string };
+  predictStream(items: Iterable<Molecule | ParseItem>): AsyncIterable<PredictionResult> | Iterable<PredictionResult>;
+  close(): Promise<void>;
+}
+
+async function inProcess(bytes: Uint8Array): Promise<Engine> {
+  const model = await loadModel(bytes);
+  return {
+    config: model.config,
+    predictStream: (items) => predictStream(model, items),
+    close: async () => model.dispose(),
+  };
 }
 
 /** The first good result decides whether the table has true/abs_error columns. */

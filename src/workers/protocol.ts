@@ -1,0 +1,24 @@
+// What crosses the thread boundary: the worker's Comlink API and the platform's worker handle.
+import type { Molecule } from "../chem/molecule.js";
+import type { PredictionResult } from "../api/predict.js";
+
+/** The API a prediction worker exposes over Comlink (all arguments structured-cloneable plain data). */
+export interface PredictWorkerApi {
+  /** Starts the backend and loads the model from safetensors bytes; resolves when the worker can predict. */
+  init(modelBytes: Uint8Array, tfjsWasmPath?: string): Promise<void>;
+  /** One result per molecule, in order; per-molecule failures are results with `error`, never a throw. */
+  predictChunk(molecules: Molecule[]): PredictionResult[];
+}
+
+/** A started worker as the pool sees it, whatever the platform (worker_threads or Web Worker). */
+export interface WorkerHandle {
+  /** The Comlink endpoint (a MessagePort-like object). */
+  endpoint: unknown;
+  /** Called once when the worker dies by itself (crash, uncaught error, exit), with why. */
+  onDeath(callback: (reason: string) => void): void;
+  /** Stops the worker; resolves when it is gone. */
+  terminate(): Promise<void>;
+}
+
+/** Starts one prediction worker. */
+export type SpawnWorker = () => WorkerHandle;

@@ -1,0 +1,22 @@
+// The prediction worker's body, shared by the Node and browser entries: one model and one set of wasm instances per worker.
+import { loadModel, predictMolecule, type PredictionResult } from "../api/predict.js";
+import type { Molecule } from "../chem/molecule.js";
+import { setTfjsWasmPath } from "../model/backend.js";
+import type { QdfModel } from "../model/qdf.js";
+import type { PredictWorkerApi } from "./protocol.js";
+
+let model: QdfModel | null = null;
+
+export const predictWorkerApi: PredictWorkerApi = {
+  async init(modelBytes: Uint8Array, tfjsWasmPath?: string): Promise<void> {
+    if (tfjsWasmPath) setTfjsWasmPath(tfjsWasmPath);
+    model?.dispose();
+    model = await loadModel(modelBytes);
+  },
+
+  predictChunk(molecules: Molecule[]): PredictionResult[] {
+    const m = model;
+    if (!m) throw new Error("worker has no model: init() first");
+    return molecules.map((molecule) => predictMolecule(m, molecule));
+  },
+};

@@ -1,0 +1,47 @@
+// Browser test plumbing: Debian's Chromium driven headless by playwright-core, and the static server for built pages.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type BrowserContext } from "playwright-core";
+import type { StaticServer } from "../../scripts/serve.mjs";
+import { repoRoot } from "../shared.js";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** scripts/serve.mjs, loaded from the repository (tests run from dist/, the script is not compiled). */
+export async function serve(root: string, extra: Record<string, string> = {}): Promise<StaticServer> {
+  const mod = (await import(pathToFileURL(join(repoRoot, "scripts", "serve.mjs")).href)) as typeof import("../../scripts/serve.mjs");
+  return mod.startServer({ root, port: 0, extra });
+}
+
+/** A built folder under dist/, or a clear failure telling how to build it. */
+export function builtFolder(name: string, how: string): string {
+  const dir = join(repoRoot, "dist", name);
+  if (!existsSync(join(dir, "index.html"))) throw new Error(`${dir}/index.html is missing: run ${how} first`);
+  return dir;
+}
+
+/**
+ * Headless Chromium with a fresh profile and no background networking (this machine has no network, and a test must
+ * not need one). Fails, never skips, when Chromium is not installed.
+ */
+export async function launch(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), "qdf-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

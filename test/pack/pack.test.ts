@@ -1,0 +1,66 @@
+// npm pack, install the tarball into a fresh folder from the local npm cache (no network), and run its qdf predict there.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot, sharedPath } from "../shared.js";
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const modelPath = sharedPath("reference", "pretrained_under14.safetensors");
+const fixture = join(repoRoot, "test", "fixtures", "browser-molecules.txt");
+
+function sh(cmd: string, args: string[], options: SpawnSyncOptions = {}): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 180_000, ...options });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}): ${r.stderr}\n${r.stdout}`);
+  return String(r.stdout);
+}
+
+test("the packed package installs offline and its qdf predict and library work", () => {
+  for (const built of ["dist/node/cli.js", "dist/node/workerNode.js", "dist/browser/index.js", "dist/src/index.d.ts"]) {
+    if (!existsSync(join(repoRoot, built))) throw new Error(`${built} is missing: run npm run build first`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "qdf-pack-"));
+  try {
+    // --ignore-scripts: pack what is built (prepare would rebuild everything).
+    sh(npm, ["pack", "--ignore-scripts", "--pack-destination", tmp], { cwd: repoRoot });
+    const tarball = readdirSync(tmp).find((f) => f.endsWith(".tgz"));
+    assert.ok(tarball, "npm pack made a .tgz");
+
+    const app = join(tmp, "app");
+    sh("mkdir", ["-p", app]);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "qdf-pack-test", private: true, type: "module" }));
+    sh(npm, ["install", "--offline", "--no-audit", "--no-fund", join(tmp, tarball!)], { cwd: app });
+
+    const installed = join(app, "node_modules", "qdf-wasm");
+    assert.ok(existsSync(join(installed, "dist", "browser", "tfjs-backend-wasm-simd.wasm")), "browser wasm assets shipped");
+    assert.not.ok(existsSync(join(installed, "test")), "tests are not shipped");
+
+    // The installed command, with its default worker pool, must print what this checkout's CLI prints.
+    const qdf = join(app, "node_modules", ".bin", "qdf");
+    const got = spawnSync(qdf, ["predict", "--model", modelPath, fixture], { cwd: app, encoding: "utf8", timeout: 120_000 });
+    const want = spawnSync(process.execPath, [join(repoRoot, "bin", "qdf.js"), "predict", "--model", modelPath, fixture, "--workers", "0"],
+      { encoding: "utf8" });
+    assert.is(got.status, 1, `exit 1 for the fixture's bad molecule; stderr: ${got.stderr}`);
+    assert.is(got.stdout, want.stdout);
+    assert.match(got.stderr, /MAE 0\.0301/);
+
+    // The library by package name, in workers.
+    const script = `
+      import { readFileSync } from "node:fs";
+      import { parseMolecules, predictInWorkers } from "qdf-wasm";
+      const { molecules } = parseMolecules(readFileSync(${JSON.stringify(fixture)}, "utf8"));
+      const out = [];
+      for await (const r of predictInWorkers(readFileSync(${JSON.stringify(modelPath)}), molecules, { workers: 2 })) out.push(r.predicted?.[0]);
+      console.log(JSON.stringify(out));`;
+    const lib = sh(process.execPath, ["--input-type=module", "-e", script], { cwd: app });
+    const values = JSON.parse(lib) as (number | null)[];
+    assert.is(values.length, 6);
+    assert.is(values[0], Number(want.stdout.split("\n")[1]!.split("\t")[1]));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test.run();
