@@ -18,3 +18,4 @@ export { renderSlicePng } from "./density/sliceImage.js";
 export { readCube, writeCube, CubeFormatError, type CubeData } from "./io/cube.js";
 export { importTorchCheckpoint, readOrbitalTable } from "./io/torch/importCheckpoint.js";
 export { predictInWorkers, PredictPool, type PoolOptions } from "./api/predict.js";
+export * from "./train/index.js";
