@@ -4,3 +4,4 @@ export { sphereTemplate, field } from "./field";
 export { distances, basis, basisZetaGrad } from "./basis";
 export { potential } from "./potential";
 export { density, densityPoints, densityBox } from "./density";
+export { normalizeColumns, columnSums } from "./columns";

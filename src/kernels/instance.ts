@@ -14,6 +14,8 @@ export interface KernelExports {
                 out: number, work: number): void;
   potential(points: number, nPoints: number, atoms: number, charges: number, nAtoms: number, out: number): void;
   density(psi: number, nPoints: number, nOrbitals: number, out: number): void;
+  normalizeColumns(m: number, rows: number, cols: number, scale: number, work: number): void;
+  columnSums(m: number, rows: number, cols: number, out: number): void;
   densityPoints(points: number, nPoints: number, centres: number, q: number, zeta: number, cut2: number, P: number,
                 S: number, nOrb: number, nSel: number, outRho: number, outPsi: number): void;
   densityBox(nx: number, ny: number, nz: number, h: number, centres: number, q: number, zeta: number, cut2: number,

@@ -1,13 +1,14 @@
 // The prediction fast path: the same forward pass as qdf.ts with frozen weights, arranged for speed.
 import * as tf from "@tensorflow/tfjs-core";
 import { basisValues } from "../kernels/basis.js";
+import { columnSums, normalizeColumns } from "../kernels/columns.js";
 import type { QdfConfig, Weights } from "./config.js";
 import type { MoleculeFeatures } from "./features.js";
 
 /**
  * Frozen weights for prediction. Differences from the differentiable path (qdf.ts), all exact in real arithmetic:
  * coefficients are gathered and normalised in JS; Psi's column norms, its scaling and the readout's column sums are
- * done in JS on the matrices read back from tfjs. That is cheaper than tfjs-wasm's axis-0 reductions or a ones-row
+ * done by SIMD kernels on the matrices read back from tfjs. That is cheaper than tfjs-wasm's axis-0 reductions or a ones-row
  * matmul, which repack a fresh right-hand matrix on every call, whereas the layers' weights stay packed in
  * XNNPACK's cache. Molecules go one at a time: stacking them made the matmuls slower (cache).
  */
@@ -72,7 +73,7 @@ export class InferenceWeights {
     const psiRaw = tf.tidy(() => tf.matMul(tf.tensor2d(basis, [M, nOrb]), tf.tensor2d(coefficients, [nOrb, D])));
     const psi = psiRaw.dataSync() as Float32Array;
     psiRaw.dispose();
-    normalizeOrbitals(psi, M, D, Math.sqrt(f.nElectrons / D));
+    normalizeColumns(psi, M, Math.sqrt(f.nElectrons / D));
     const last = tf.tidy(() => {
       let h: tf.Tensor2D = tf.tensor2d(psi, [M, D]);
       for (const layer of this.layers) {
@@ -82,7 +83,7 @@ export class InferenceWeights {
     });
     const h = last.dataSync() as Float32Array;
     last.dispose();
-    const reduced = columnSums(h, M, D);
+    const reduced = columnSums(h, M);
     if (this.config.operation === "mean") for (let j = 0; j < D; j++) reduced[j] = reduced[j]! / M;
     const K = this.config.outputs, out = new Float32Array(K);
     for (let k = 0; k < K; k++) {
@@ -91,29 +92,5 @@ export class InferenceWeights {
       out[k] = e;
     }
     return out;
-  }
-}
-
-/** Column sums of m [rows, cols] accumulated in float64. */
-function columnSums(m: Float32Array, rows: number, cols: number): Float64Array {
-  const s = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) s[c] += m[o + c]!;
-  }
-  return s;
-}
-
-/** In place: psi[:, k] / max(||psi[:, k]||, 1e-12) * scale (torch's F.normalize order of operations). */
-function normalizeOrbitals(psi: Float32Array, rows: number, cols: number, scale: number): void {
-  const n2 = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) n2[c] += psi[o + c]! * psi[o + c]!;
-  }
-  const inv = n2.map((v) => Math.max(Math.fround(Math.sqrt(v)), 1e-12));
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) psi[o + c] = Math.fround(psi[o + c]! / inv[c]!) * scale;
   }
 }

@@ -6,6 +6,7 @@ import { fieldPoints, sphereTemplate } from "../../src/kernels/field.js";
 import { basisValues, basisZetaGrad, distances } from "../../src/kernels/basis.js";
 import { externalPotential } from "../../src/kernels/potential.js";
 import { density } from "../../src/kernels/density.js";
+import { columnSums, normalizeColumns } from "../../src/kernels/columns.js";
 
 await loadKernels();
 
@@ -159,6 +160,38 @@ test("density: row sums of psi^2 (SIMD body and tail)", () => {
       return s;
     });
     assertClose(rho, expected, 1e-6, 1e-30, `rho nOrb=${nOrb}`);
+  }
+});
+
+test("normalizeColumns: column / max(L2 norm, 1e-12) * scale, in place (SIMD body and tail, zero column)", () => {
+  const r = rng(7);
+  for (const cols of [1, 5, 8, 250]) {
+    const rows = 33;
+    const m = Float32Array.from({ length: rows * cols }, () => r(-1, 1));
+    for (let p = 0; p < rows; p++) m[p * cols] = 0; // an all-zero column stays zero (the 1e-12 floor)
+    const original = Float64Array.from(m);
+    normalizeColumns(m, rows, 0.7);
+    const expected = Array.from(original, (v, i) => {
+      const c = i % cols;
+      let n2 = 0;
+      for (let p = 0; p < rows; p++) n2 += original[p * cols + c]! ** 2;
+      return (v / Math.max(Math.sqrt(n2), 1e-12)) * 0.7;
+    });
+    assertClose(m, expected, 2e-6, 1e-12, `normalizeColumns cols=${cols}`);
+  }
+});
+
+test("columnSums: sums over rows in float64 (SIMD body and tail)", () => {
+  const r = rng(8);
+  for (const cols of [3, 4, 250, 251]) {
+    const rows = 29;
+    const m = Float32Array.from({ length: rows * cols }, () => r(-5, 5));
+    const expected = Array.from({ length: cols }, (_, c) => {
+      let s = 0;
+      for (let p = 0; p < rows; p++) s += m[p * cols + c]!;
+      return s;
+    });
+    assertClose(columnSums(m, rows), expected, 1e-12, 1e-12, `columnSums cols=${cols}`);
   }
 });
 
