@@ -1,4 +1,5 @@
 // PNG encoding of 8-bit RGB images (zlib from fflate, already a dependency) and the viridis colour map; browser-safe.
+import { crc32 } from "./crc32.js";
 import { zlibSync } from "fflate";
 
 export interface RgbImage {
@@ -22,28 +23,13 @@ export function setPixel(img: RgbImage, x: number, y: number, rgb: readonly numb
   img.data[i] = rgb[0]!; img.data[i + 1] = rgb[1]!; img.data[i + 2] = rgb[2]!;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(bytes: Uint8Array, crc = 0xffffffff): number {
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return crc;
-}
-
 function chunk(type: string, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + body.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, body.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(body, 8);
-  view.setUint32(8 + body.length, (crc32(out.subarray(4, 8 + body.length)) ^ 0xffffffff) >>> 0);
+  view.setUint32(8 + body.length, crc32([out.subarray(4, 8 + body.length)]));
   return out;
 }
 

@@ -1,4 +1,5 @@
 // Training checkpoints: weights, Adam moments and steps, epoch, RNG state, log, config, in one checksummed safetensors file.
+import { crc32 as crc32Number } from "../io/crc32.js";
 import type { QdfConfig, Weights, Float32Tensor } from "../model/config.js";
 import { configFromMetadata, configToMetadata } from "../model/modelFile.js";
 import { readSafetensors } from "../io/safetensors.js";
@@ -37,21 +38,9 @@ interface Meta {
   crc32: string;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
 /** CRC-32 (IEEE) over byte chunks, as 8 hex digits. */
 export function crc32(chunks: Iterable<Uint8Array>): string {
-  let c = 0xffffffff;
-  for (const bytes of chunks) for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, "0");
+  return crc32Number(chunks).toString(16).padStart(8, "0");
 }
 
 function tensorBytes(tensors: Map<string, Float32Tensor>): Uint8Array[] {
