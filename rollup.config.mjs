@@ -1,4 +1,4 @@
-// Rollup bundles: Node ESM (library, CLI, worker) in dist/node; browser ESM (library, web page) with tfjs's .wasm beside it.
+// Rollup bundles: Node ESM (library, CLI, prediction and training workers) in dist/node; browser ESM (library, web page) with tfjs's .wasm beside it.
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import commonjs from "@rollup/plugin-commonjs";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -67,6 +67,7 @@ const node = {
     index: "dist/src/index.js",
     cli: "bin/qdf.js",
     workerNode: "dist/src/workers/workerNode.js",
+    trainWorkerNode: "dist/src/train/trainWorkerNode.js",
   },
   // Dependencies stay packages (tfjs finds its own .wasm in node_modules); everything of ours is bundled.
   external: (id) => !id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0"),

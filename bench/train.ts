@@ -1,4 +1,4 @@
-// Training throughput with the published sizes (batch 4, E and V steps) on QM9under14 molecules, beside the matmul ceiling.
+// Training throughput with the published sizes (batch 4, E and V steps) on QM9under14 molecules, beside the matmul ceiling; --workers N adds a data-parallel run.
 import * as tf from "@tensorflow/tfjs-core";
 import { existsSync, readFileSync } from "node:fs";
 import { initBackend } from "../src/model/backend.js";
@@ -6,12 +6,19 @@ import { QdfModel } from "../src/model/qdf.js";
 import { parseSplit, prepareData } from "../src/train/dataset.js";
 import { initialWeights } from "../src/train/init.js";
 import { Rng } from "../src/train/rng.js";
-import { Trainer } from "../src/train/trainer.js";
+import { Trainer, type GradientPool, type Hyperparameters } from "../src/train/trainer.js";
+import type { TrainingData } from "../src/train/dataset.js";
+import type { QdfConfig, Weights } from "../src/model/config.js";
+import { TrainPool } from "../src/train/parallel.js";
 import { PUBLISHED_SIZES } from "../src/train/train.js";
 import type { MoleculeFeatures } from "../src/model/features.js";
 import { sharedPath } from "../test/shared.js";
 
 const N_MOLECULES = Number(process.env.QDF_BENCH_MOLECULES ?? 120);
+const at = process.argv.indexOf("--workers");
+/** Workers of the data-parallel run (1: only the in-process run). */
+const WORKERS = at >= 0 ? Number(process.argv[at + 1]) : 1;
+if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error(`--workers needs an integer >= 1, got ${process.argv[at + 1]}`);
 
 /** GFLOP/s of tfjs-wasm's fused matMul (bias + relu, B pre-transposed) on [729 x 250] x [250 x 250], best of 5 runs. */
 function matmulCeiling(): number {
@@ -46,15 +53,18 @@ async function main(): Promise<void> {
   const splits = { train: molecules.slice(20), val: molecules.slice(0, 4), test: molecules.slice(4, 8) };
   const data = prepareData(splits, sizes, null);
   const config = { ...sizes, orbitalDict: data.orbitalDict, outputs: data.outputs };
-  const model = new QdfModel({ config, weights: initialWeights(config, new Rng(1)) });
+  const weights = initialWeights(config, new Rng(1));
+  const model = new QdfModel({ config, weights });
   const hyper = { batchSize: 4, lr: 1e-4, lrDecay: 0.5, decayEvery: 200, epochs: 2, seed: 1, shuffle: true };
-  // Warm-up on the 20 first molecules (tfjs kernels, allocator), then one timed epoch.
+  // Warm-up on 20 molecules (tfjs kernels, allocator), then one timed epoch; the same with the pool.
   new Trainer(model, { ...data, train: molecules.slice(0, 20).map((_, i) => data.val[i % 4]!) }, { ...hyper, epochs: 1 }).trainEpoch();
   const trainer = new Trainer(model, data, hyper);
   const tensorsBefore = tf.memory().numTensors;
   const t0 = performance.now();
   trainer.trainEpoch();
   const seconds = (performance.now() - t0) / 1000;
+  const tensorLeak = tf.memory().numTensors - tensorsBefore;
+  const parallel = WORKERS > 1 ? await parallelEpoch(config, weights, data, hyper) : null;
   const n = data.train.length;
   const atoms = data.train.reduce((s, f) => s + f.nAtoms, 0) / n;
   const gflop = data.train.reduce((s, f) => s + flopsPerMolecule(f, config.dim, config.layerFunctional, config.hiddenHK, config.layerHK), 0) / n / 1e9;
@@ -67,12 +77,62 @@ async function main(): Promise<void> {
     achievedGflops: +(rate * gflop).toFixed(1),
     /** Molecules/s if every matmul ran at the ceiling and nothing else took time. */
     matmulBoundMoleculesPerSecond: +(ceiling / gflop).toFixed(2),
-    tensorLeak: tf.memory().numTensors - tensorsBefore,
+    tensorLeak,
+    ...(parallel ? {
+      workers: WORKERS, parallelSeconds: +parallel.seconds.toFixed(2),
+      parallelMoleculesPerSecond: +(n / parallel.seconds).toFixed(2), speedup: +(seconds / parallel.seconds).toFixed(3),
+      /** Per step (E or V), ms: the slowest share's compute in its worker, the round trip, and this thread's own work. */
+      perStepMs: parallel.perStep,
+    } : {}),
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(`train: ${rate.toFixed(2)} molecules/s (published sizes, batch 4, E+V steps, mean ${atoms.toFixed(1)} atoms); ` +
     `matmul ceiling ${ceiling.toFixed(1)} GFLOP/s -> at most ${(ceiling / gflop).toFixed(1)} molecules/s for ${gflop.toFixed(2)} GFLOP/molecule`);
+  if (parallel) console.log(`train --workers ${WORKERS}: ${(n / parallel.seconds).toFixed(2)} molecules/s, ${(seconds / parallel.seconds).toFixed(2)}x one process`);
   model.dispose();
+}
+
+/** One timed epoch over a TrainPool from the same initial weights (after a warm-up), with where the time goes. */
+async function parallelEpoch(config: QdfConfig, weights: Weights, data: TrainingData, hyper: Hyperparameters) {
+  const pool = new TrainPool(WORKERS);
+  const model = new QdfModel({ config, weights });
+  try {
+    await pool.init(model.toData(), data.train, data.outputs);
+    // Warm-up (the workers' kernels and allocators) on the first training molecules, with a throwaway model.
+    const warm = new QdfModel({ config, weights });
+    await new Trainer(warm, { ...data, train: data.train.slice(0, 20) }, { ...hyper, epochs: 1 }).trainEpochAsync(pool);
+    warm.dispose();
+    const trainer = new Trainer(model, data, hyper);
+    let steps = 0, workerMs = 0, roundTripMs = 0, adamMs = 0;
+    const timed: GradientPool = {
+      size: pool.size,
+      init: (m, t, k) => pool.init(m, t, k),
+      async computeShares(w, shares) {
+        const t = performance.now();
+        const r = await pool.computeShares(w, shares);
+        roundTripMs += performance.now() - t;
+        workerMs += Math.max(...r.map((s) => s.ms ?? 0));
+        steps++;
+        return r;
+      },
+    };
+    const step = trainer.adam.step.bind(trainer.adam);
+    trainer.adam.step = (g, lr) => { const t = performance.now(); step(g, lr); adamMs += performance.now() - t; };
+    const t0 = performance.now();
+    await trainer.trainEpochAsync(timed);
+    const seconds = (performance.now() - t0) / 1000;
+    const total = (seconds * 1000) / steps;
+    return {
+      seconds,
+      perStep: {
+        total: +total.toFixed(1), slowestWorker: +(workerMs / steps).toFixed(1), roundTrip: +(roundTripMs / steps).toFixed(1),
+        adam: +(adamMs / steps).toFixed(1), otherMainThread: +(total - roundTripMs / steps - adamMs / steps).toFixed(1),
+      },
+    };
+  } finally {
+    model.dispose();
+    await pool.close();
+  }
 }
 
 await main();

@@ -9,6 +9,7 @@ import { parseSplit, propertyFromDirName, SPLIT_NAMES, type Splits } from "../tr
 import type { Molecule } from "../chem/molecule.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { PUBLISHED_HYPERPARAMETERS, PUBLISHED_SIZES, train, type ModelSizes } from "../train/train.js";
+import { TrainPool } from "../train/parallel.js";
 import type { EpochRow, Hyperparameters } from "../train/trainer.js";
 import type { PredictionResult } from "../api/predict.js";
 import { numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
@@ -47,6 +48,9 @@ options:
   --save best|last    which epoch's model and predictions to keep: lowest MAE_val or the last (default last)
   --init MODEL        start from these weights (their metadata fixes the sizes and the orbital table)
   --resume            continue from MODEL.ckpt (same data and options; --epochs may be raised)
+  --workers N         worker threads that split every batch (each computes its share's gradients; the summed
+                      step is the one-process step up to float rounding; at most --batch are used; default 1:
+                      all in this thread)
   -h, --help          this help`,
   options: {
     data: { type: "string" as const }, out: { type: "string" as const }, basis: { type: "string" as const },
@@ -56,6 +60,7 @@ options:
     lr: { type: "string" as const }, "lr-decay": { type: "string" as const }, "decay-every": { type: "string" as const },
     epochs: { type: "string" as const }, seed: { type: "string" as const }, "no-shuffle": { type: "boolean" as const },
     save: { type: "string" as const }, init: { type: "string" as const }, resume: { type: "boolean" as const },
+    workers: { type: "string" as const },
   },
 };
 
@@ -109,6 +114,8 @@ async function run(argv: string[]): Promise<number> {
     decayEvery: positiveInt(v, "decay-every", H.decayEvery), epochs: positiveInt(v, "epochs", H.epochs),
     seed: positiveInt(v, "seed", H.seed, 0), shuffle: !v["no-shuffle"],
   };
+  // More workers than molecules per batch would idle.
+  const workers = Math.min(positiveInt(v, "workers", 1), hyper.batchSize);
   const splits = {} as Splits<Molecule[]>;
   for (const s of SPLIT_NAMES) {
     const file = join(dir, `${s}.txt`);
@@ -134,24 +141,32 @@ async function run(argv: string[]): Promise<number> {
   // The bar counts this run's molecules (a resumed run starts at zero), for an honest rate and ETA.
   const progress = new Progress("train", nTrain * hyper.epochs - startDone);
   let best = Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? []));
-  const { model, log } = await train({
-    splits, hyper, sizes, init, resume,
-    onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * hyper.batchSize) - startDone),
-    onEpoch: ({ row, val, test, checkpoint, trainer }) => {
-      const K = trainer.data.outputs;
-      if (save === "last" || row.maeVal < best) {
-        best = Math.min(best, row.maeVal);
-        writeFileAtomic(paths.model, writeModelFile(trainer.model.toData()));
-        writeFileAtomic(paths.val, predictionsTsv(val, K));
-        writeFileAtomic(paths.test, predictionsTsv(test, K));
-      }
-      writeFileAtomic(paths.log, logTsv(trainer.log));
-      writeFileAtomic(paths.checkpoint, encodeCheckpoint(checkpoint()));
-      process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : ""}epoch ${row.epoch}  ${formatSeconds(row.seconds)}  ` +
-        `loss_E ${row.lossE.toPrecision(5)}  loss_V ${row.lossV.toPrecision(5)}  MAE_val ${row.maeVal.toPrecision(4)}  ` +
-        `MAE_test ${row.maeTest.toPrecision(4)}\n`);
-    },
-  });
+  const pool = workers > 1 ? new TrainPool(workers) : undefined;
+  // The pool's threads would keep the process alive: closed however training ends.
+  let result: Awaited<ReturnType<typeof train>>;
+  try {
+    result = await train({
+      splits, hyper, sizes, init, resume, pool,
+      onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * hyper.batchSize) - startDone),
+      onEpoch: ({ row, val, test, checkpoint, trainer }) => {
+        const K = trainer.data.outputs;
+        if (save === "last" || row.maeVal < best) {
+          best = Math.min(best, row.maeVal);
+          writeFileAtomic(paths.model, writeModelFile(trainer.model.toData()));
+          writeFileAtomic(paths.val, predictionsTsv(val, K));
+          writeFileAtomic(paths.test, predictionsTsv(test, K));
+        }
+        writeFileAtomic(paths.log, logTsv(trainer.log));
+        writeFileAtomic(paths.checkpoint, encodeCheckpoint(checkpoint()));
+        process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : ""}epoch ${row.epoch}  ${formatSeconds(row.seconds)}  ` +
+          `loss_E ${row.lossE.toPrecision(5)}  loss_V ${row.lossV.toPrecision(5)}  MAE_val ${row.maeVal.toPrecision(4)}  ` +
+          `MAE_test ${row.maeTest.toPrecision(4)}\n`);
+      },
+    });
+  } finally {
+    await pool?.close();
+  }
+  const { model, log } = result;
   progress.finish(Math.max(0, hyper.epochs * nTrain - startDone));
   const last = log[log.length - 1];
   if (last) process.stderr.write(`done: ${log.length} epochs; model ${paths.model}, log ${paths.log}\n`);

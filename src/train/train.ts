@@ -8,7 +8,7 @@ import { checkpointMismatch, CheckpointError, crc32, type Checkpoint } from "./c
 import { prepareData, type Splits, type TrainingData } from "./dataset.js";
 import { initialWeights } from "./init.js";
 import { Rng } from "./rng.js";
-import { Trainer, type EpochRow, type Hyperparameters } from "./trainer.js";
+import { Trainer, type EpochRow, type GradientPool, type Hyperparameters } from "./trainer.js";
 
 /** Model sizes for a new model (ignored with `init`, whose metadata fixes them). */
 export interface ModelSizes {
@@ -49,6 +49,11 @@ export interface TrainOptions {
   init?: QdfModelData;
   /** Continue this checkpoint (it must match the data and hyperparameters). */
   resume?: Checkpoint;
+  /**
+   * Workers that compute shares of every step's gradients (src/train/parallel.ts's TrainPool, Node): the same steps
+   * up to float summation order. The caller closes it. Absent: everything in this thread.
+   */
+  pool?: GradientPool;
   onBatch?: (epoch: number, batch: number, nBatches: number, lossE: number, lossV: number) => void;
   onEpoch?: (report: EpochReport) => void;
 }
@@ -89,10 +94,12 @@ export async function train(o: TrainOptions): Promise<{ model: QdfModel; log: Ep
   const trainer = new Trainer(model, data, o.hyper);
   if (o.resume) trainer.restore(o.resume.state);
   try {
+    // The replicas' weights come with every step; init gives them the config and the training set.
+    if (o.pool && o.pool.size > 1 && !trainer.done) await o.pool.init(model.toData(), data.train, data.outputs);
     while (!trainer.done) {
       const start = performance.now();
       const epoch = trainer.epoch;
-      const { lossE, lossV } = trainer.trainEpoch((b, n, e, v) => o.onBatch?.(epoch, b, n, e, v));
+      const { lossE, lossV } = await trainer.trainEpochAsync(o.pool, (b, n, e, v) => o.onBatch?.(epoch, b, n, e, v));
       const val = trainer.evaluate(data.val), test = trainer.evaluate(data.test);
       trainer.seconds += (performance.now() - start) / 1000;
       const row: EpochRow = { epoch, seconds: trainer.seconds, lossE, lossV, maeVal: val.mae, maeTest: test.mae };

@@ -6,6 +6,8 @@ import type { PredictionResult } from "../api/predict.js";
 import { Adam, type AdamParamState } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
 import { trainingOrbitals } from "./lcaoTrain.js";
+import { lossE, lossGradients, lossV, shareSizes, sumShares, type LossGradients } from "./losses.js";
+import type { QdfModelData } from "../model/config.js";
 import { Rng } from "./rng.js";
 import { learningRate, type StepSchedule } from "./schedule.js";
 import type { TrainingData } from "./dataset.js";
@@ -59,6 +61,23 @@ export class NonFiniteLossError extends Error {
  */
 export const TRAIN_NORM: CoefficientNorm = "molecule";
 
+/** One worker's part of a step: its molecules (indices into the training set), which loss, the batch's count. */
+export interface ShareRequest {
+  indices: number[];
+  which: "E" | "V";
+  /** B x K for loss_E, the batch's field points for loss_V: the share returns its part of the batch's mean. */
+  denominator: number;
+}
+
+/** Computes shares of a step's gradients elsewhere (src/train/parallel.ts: worker threads). */
+export interface GradientPool {
+  readonly size: number;
+  /** Gives every worker the model's config and the training set (once per run). */
+  init(model: QdfModelData, train: MoleculeFeatures[], outputs: number): Promise<void>;
+  /** Share i runs on worker i with the given weights; results in share order. */
+  computeShares(weights: Map<string, Float32Array>, shares: ShareRequest[]): Promise<LossGradients[]>;
+}
+
 export class Trainer {
   readonly adam: Adam;
   rng: Rng;
@@ -66,17 +85,12 @@ export class Trainer {
   seconds = 0;
   log: EpochRow[] = [];
   private readonly schedule: StepSchedule;
-  private readonly vars: tf.Variable[];
-  /** tf.Variable name -> parameter name (variable names carry a per-model prefix). */
-  private readonly paramOf = new Map<string, string>();
 
   constructor(readonly model: QdfModel, readonly data: TrainingData, readonly hyper: Hyperparameters) {
     registerTrainingGradients();
     this.adam = new Adam(model.params);
     this.rng = new Rng(hyper.seed);
     this.schedule = { lr: hyper.lr, decay: hyper.lrDecay, every: hyper.decayEvery };
-    this.vars = [...model.params.values()];
-    for (const [name, v] of model.params) this.paramOf.set(v.name, name);
   }
 
   state(): TrainerState {
@@ -98,29 +112,18 @@ export class Trainer {
     return this.epoch >= this.hyper.epochs;
   }
 
-  /** The batches of the next epoch (consumes the Rng when shuffling). */
-  private batches(): MoleculeFeatures[][] {
-    const train = this.data.train;
-    const order = this.hyper.shuffle ? this.rng.permutation(train.length) : train.map((_, i) => i);
-    const out: MoleculeFeatures[][] = [];
-    for (let i = 0; i < order.length; i += this.hyper.batchSize) {
-      out.push(order.slice(i, i + this.hyper.batchSize).map((j) => train[j]!));
-    }
+  /** The batches of the next epoch as indices into the training set (consumes the Rng when shuffling). */
+  private batchIndices(): number[][] {
+    const n = this.data.train.length;
+    const order = this.hyper.shuffle ? this.rng.permutation(n) : Array.from({ length: n }, (_, i) => i);
+    const out: number[][] = [];
+    for (let i = 0; i < order.length; i += this.hyper.batchSize) out.push(order.slice(i, i + this.hyper.batchSize));
     return out;
   }
 
   /** Gradients of loss() over every parameter it reaches (parameters it does not reach are absent). */
-  private gradients(loss: () => tf.Scalar): { value: number; grads: Map<string, Float32Array> } {
-    const { value, grads } = tf.variableGrads(loss, this.vars);
-    const out = new Map<string, Float32Array>();
-    for (const [name, g] of Object.entries(grads)) {
-      if (!g) continue;
-      out.set(this.paramOf.get(name)!, g.dataSync() as Float32Array);
-      g.dispose();
-    }
-    const v = value.dataSync()[0]!;
-    value.dispose();
-    return { value: v, grads: out };
+  private gradients(loss: () => tf.Scalar): LossGradients {
+    return lossGradients(this.model, loss);
   }
 
   /** Psi per molecule with gradients to zeta and the coefficients (TRAIN_NORM normalisation). */
@@ -130,26 +133,19 @@ export class Trainer {
 
   /** loss_E = mean over batch x K of (E - E_pred)^2. */
   lossE(batch: MoleculeFeatures[]): tf.Scalar {
-    const K = this.data.outputs;
-    const target = tf.tensor2d(batch.flatMap((f) => f.properties!), [batch.length, K]);
-    return tf.mean(tf.squaredDifference(this.model.energy(this.orbitals(batch)), target));
+    return lossE(this.model, batch, this.data.outputs);
   }
 
-  /** loss_V = mean over every field point of the batch of (V - V_pred)^2 (both [N, 1]: no broadcasting). */
+  /** loss_V = mean over every field point of the batch of (V - V_pred)^2. */
   lossV(batch: MoleculeFeatures[]): tf.Scalar {
-    const psis = this.orbitals(batch);
-    const psi = psis.length === 1 ? psis[0]! : tf.concat(psis, 0);
-    const total = batch.reduce((n, f) => n + f.nField, 0);
-    const v = new Float32Array(total);
-    let at = 0;
-    for (const f of batch) { v.set(f.potential!, at); at += f.nField; }
-    return tf.mean(tf.squaredDifference(this.model.potential(psi), tf.tensor2d(v, [total, 1])));
+    return lossV(this.model, batch);
   }
 
   /** One epoch of E and V steps; returns the summed losses. Throws NonFiniteLossError before a bad step. */
   trainEpoch(onBatch?: (batch: number, nBatches: number, lossE: number, lossV: number) => void): { lossE: number; lossV: number } {
     const lr = learningRate(this.schedule, this.epoch);
-    const batches = this.batches();
+    const train = this.data.train;
+    const batches = this.batchIndices().map((idx) => idx.map((j) => train[j]!));
     let sumE = 0, sumV = 0;
     batches.forEach((batch, b) => {
       const e = this.gradients(() => this.lossE(batch));
@@ -165,6 +161,47 @@ export class Trainer {
     this.model.invalidate();
     this.epoch++;
     return { lossE: sumE, lossV: sumV };
+  }
+
+  /**
+   * trainEpoch with each step's gradients computed by the pool's workers, each on a contiguous share of the batch
+   * (its part of the batch's mean loss), summed here in share order and applied by this Adam: the same step as
+   * trainEpoch's up to float summation order. Without a pool (or a pool of one): trainEpoch itself.
+   */
+  async trainEpochAsync(pool?: GradientPool | null,
+                        onBatch?: (batch: number, nBatches: number, lossE: number, lossV: number) => void): Promise<{ lossE: number; lossV: number }> {
+    if (!pool || pool.size <= 1) return this.trainEpoch(onBatch);
+    const lr = learningRate(this.schedule, this.epoch);
+    const train = this.data.train;
+    const batches = this.batchIndices();
+    let sumE = 0, sumV = 0;
+    for (let b = 0; b < batches.length; b++) {
+      const idx = batches[b]!, batch = idx.map((j) => train[j]!);
+      const shares: number[][] = [];
+      let at = 0;
+      for (const size of shareSizes(idx.length, pool.size)) { shares.push(idx.slice(at, at + size)); at += size; }
+      const step = async (which: "E" | "V", denominator: number) => {
+        const r = sumShares(await pool.computeShares(this.currentWeights(), shares.map((indices) => ({ indices, which, denominator }))));
+        this.check(r.value, which, b, batch);
+        this.adam.step(r.grads, lr);
+        return r.value;
+      };
+      const e = await step("E", batch.length * this.data.outputs);
+      const v = await step("V", batch.reduce((n, f) => n + f.nField, 0));
+      sumE += e;
+      sumV += v;
+      onBatch?.(b, batches.length, e, v);
+    }
+    this.model.invalidate();
+    this.epoch++;
+    return { lossE: sumE, lossV: sumV };
+  }
+
+  /** The variables' values (what the in-process forward reads; weights set from outside between steps count too). */
+  private currentWeights(): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    for (const [name, v] of this.model.params) out.set(name, v.dataSync() as Float32Array);
+    return out;
   }
 
   private check(value: number, which: string, batch: number, mols: MoleculeFeatures[]): void {

@@ -1,0 +1,74 @@
+// The E and V losses and their parameter gradients as plain functions: one code path for the Trainer and the training workers.
+import * as tf from "@tensorflow/tfjs-core";
+import type { MoleculeFeatures } from "../model/features.js";
+import type { QdfModel } from "../model/qdf.js";
+import { trainingOrbitals } from "./lcaoTrain.js";
+
+/**
+ * The squared errors' sum over `denominator` when given (a share of a batch: the full batch's count, so the
+ * shares' losses and gradients add up to the batch's), else their mean. Sum / n gives every element the same
+ * upstream gradient fl(1/n) as Mean does, so a share's gradients differ from the batch's only in summation order.
+ */
+function meanOrShare(sq: tf.Tensor, denominator?: number): tf.Scalar {
+  return denominator === undefined ? tf.mean(sq) : tf.div(tf.sum(sq), denominator);
+}
+
+/** loss_E = mean over batch x K of (E - E_pred)^2 (or this share's part of it: see meanOrShare). */
+export function lossE(model: QdfModel, batch: MoleculeFeatures[], outputs: number, denominator?: number): tf.Scalar {
+  const target = tf.tensor2d(batch.flatMap((f) => f.properties!), [batch.length, outputs]);
+  return meanOrShare(tf.squaredDifference(model.energy(trainingOrbitals(model, batch)), target), denominator);
+}
+
+/** loss_V = mean over every field point of the batch of (V - V_pred)^2 (both [N, 1]: no broadcasting). */
+export function lossV(model: QdfModel, batch: MoleculeFeatures[], denominator?: number): tf.Scalar {
+  const psis = trainingOrbitals(model, batch);
+  const psi = psis.length === 1 ? psis[0]! : tf.concat(psis, 0);
+  const total = batch.reduce((n, f) => n + f.nField, 0);
+  const v = new Float32Array(total);
+  let at = 0;
+  for (const f of batch) { v.set(f.potential!, at); at += f.nField; }
+  return meanOrShare(tf.squaredDifference(model.potential(psi), tf.tensor2d(v, [total, 1])), denominator);
+}
+
+export interface LossGradients {
+  value: number;
+  /** By parameter name; a parameter the loss does not reach is absent (PyTorch's grad None: it matters to Adam). */
+  grads: Map<string, Float32Array>;
+  /** Milliseconds a worker spent on it (weights set, forward and backward), for benchmarks. */
+  ms?: number;
+}
+
+/** The loss and its gradients over every parameter of the model it reaches. */
+export function lossGradients(model: QdfModel, loss: () => tf.Scalar): LossGradients {
+  const { value, grads } = tf.variableGrads(loss, [...model.params.values()]);
+  const out = new Map<string, Float32Array>();
+  for (const [name, v] of model.params) {
+    const g = grads[v.name];
+    if (g) out.set(name, g.dataSync() as Float32Array);
+  }
+  tf.dispose(Object.values(grads));
+  const v = value.dataSync()[0]!;
+  value.dispose();
+  return { value: v, grads: out };
+}
+
+/** Contiguous shares of n items, in order, sizes as equal as possible (the larger first), none empty. */
+export function shareSizes(n: number, workers: number): number[] {
+  const w = Math.max(1, Math.min(workers, n));
+  return Array.from({ length: w }, (_, i) => Math.floor(n / w) + (i < n % w ? 1 : 0));
+}
+
+/** The shares' losses and gradients summed in share order (a parameter absent from every share stays absent). */
+export function sumShares(shares: LossGradients[]): LossGradients {
+  let value = 0;
+  const grads = new Map<string, Float32Array>();
+  for (const s of shares) {
+    value += s.value;
+    for (const [name, g] of s.grads) {
+      const acc = grads.get(name);
+      if (!acc) grads.set(name, Float32Array.from(g));
+      else for (let i = 0; i < acc.length; i++) acc[i]! += g[i]!;
+    }
+  }
+  return { value, grads };
+}
