@@ -1,9 +1,8 @@
 // Data-parallel training (Node): worker threads with model replicas compute shares of each step's gradients (TrainPool).
-import { releaseProxy, wrap, type Remote } from "comlink/dist/esm/comlink.mjs";
-import type { Endpoint } from "comlink";
 import type { QdfModelData } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";
 import type { SpawnWorker, WorkerHandle } from "../workers/protocol.js";
+import { RemoteWorker } from "../workers/remoteWorker.js";
 import { spawnWorkerScript } from "../workers/spawn.js";
 import type { LossGradients } from "./losses.js";
 import type { TrainWorkerApi } from "./trainWorkerApi.js";
@@ -14,39 +13,10 @@ const CLOSED = "the training pool was closed";
 /** Beside this module in dist/src/train and in the flat rollup bundle alike. */
 export const spawnTrainWorker: SpawnWorker = () => spawnWorkerScript(new URL("./trainWorkerNode.js", import.meta.url));
 
-/** One worker: its Comlink proxy, and rejection of pending calls if it dies (Comlink alone would wait forever). */
-class TrainSlot {
-  readonly api: Remote<TrainWorkerApi>;
-  dead: string | null = null;
-  private readonly pending = new Set<(e: Error) => void>();
-
-  constructor(private readonly handle: WorkerHandle) {
-    this.api = wrap<TrainWorkerApi>(handle.endpoint as Endpoint);
-    handle.onDeath((reason) => {
-      this.dead = reason;
-      for (const reject of this.pending) reject(new Error(`training worker died: ${reason}`));
-      this.pending.clear();
-    });
-  }
-
-  guard<T>(call: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (this.dead) return reject(new Error(this.dead));
-      this.pending.add(reject);
-      call.then(
-        (v) => { this.pending.delete(reject); resolve(v); },
-        (e) => { this.pending.delete(reject); reject(e instanceof Error ? e : new Error(String(e))); },
-      );
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.dead === CLOSED) return;
-    this.dead = CLOSED;
-    for (const reject of this.pending) reject(new Error(CLOSED));
-    this.pending.clear();
-    this.api[releaseProxy]();
-    await this.handle.terminate();
+/** One training worker (a dying worker fails its pending calls, naming why). */
+class TrainSlot extends RemoteWorker<TrainWorkerApi> {
+  constructor(handle: WorkerHandle) {
+    super(handle, CLOSED, "training worker died: ");
   }
 }
 

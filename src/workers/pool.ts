@@ -1,6 +1,5 @@
 // A pool of prediction workers over Comlink (worker_threads in Node, Web Workers in browsers): chunks in, ordered results out.
-import { releaseProxy, transfer, wrap, type Remote } from "comlink/dist/esm/comlink.mjs";
-import type { Endpoint } from "comlink";
+import { transfer } from "comlink/dist/esm/comlink.mjs";
 import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import type { PredictionResult } from "../api/predict.js";
@@ -8,6 +7,7 @@ import { readModelFile } from "../model/modelFile.js";
 import type { QdfConfig } from "../model/config.js";
 import { assemble, chunked } from "./chunks.js";
 import type { PredictWorkerApi, SpawnWorker, WorkerHandle } from "./protocol.js";
+import { RemoteWorker } from "./remoteWorker.js";
 import { defaultTfjsWasmPath, defaultWorkerCount, spawnWorker } from "./spawn.js";
 
 export interface PoolOptions {
@@ -32,51 +32,21 @@ function failed(m: Molecule, e: unknown): PredictionResult {
   return r;
 }
 
-/** One worker: its Comlink proxy, its in-flight count, and rejection of pending calls if it dies. */
-class Slot {
-  readonly api: Remote<PredictWorkerApi>;
+/** One prediction worker: its in-flight count and the model loaded once at start. */
+class Slot extends RemoteWorker<PredictWorkerApi> {
   readonly ready: Promise<void>;
   inFlight = 0;
-  dead: string | null = null;
-  private readonly pending = new Set<(e: Error) => void>();
 
-  constructor(private readonly handle: WorkerHandle, modelBytes: Uint8Array, wasmPath: string | undefined) {
-    this.api = wrap<PredictWorkerApi>(handle.endpoint as Endpoint);
-    handle.onDeath((reason) => {
-      this.dead = reason;
-      for (const reject of this.pending) reject(new Error(reason));
-      this.pending.clear();
-    });
+  constructor(handle: WorkerHandle, modelBytes: Uint8Array, wasmPath: string | undefined) {
+    super(handle, CLOSED);
     const copy = new Uint8Array(modelBytes); // a copy, transferred: each worker owns its own (Buffer.slice would share)
     this.ready = this.guard(this.api.init(transfer(copy, [copy.buffer]), wasmPath));
     this.ready.catch(() => { /* surfaced by the calls that await it */ });
   }
 
-  /** A remote call that also rejects if the worker dies first (Comlink alone would wait forever). */
-  private guard<T>(call: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (this.dead) return reject(new Error(this.dead));
-      this.pending.add(reject);
-      call.then(
-        (v) => { this.pending.delete(reject); resolve(v); },
-        (e) => { this.pending.delete(reject); reject(e instanceof Error ? e : new Error(String(e))); },
-      );
-    });
-  }
-
   async predict(molecules: Molecule[]): Promise<PredictionResult[]> {
     await this.ready;
     return this.guard(this.api.predictChunk(molecules) as Promise<PredictionResult[]>);
-  }
-
-  async close(): Promise<void> {
-    if (this.dead === CLOSED) return;
-    this.dead = CLOSED;
-    // Calls still waiting end now (as failures), so no stream waits forever on a closed pool.
-    for (const reject of this.pending) reject(new Error(CLOSED));
-    this.pending.clear();
-    this.api[releaseProxy]();
-    await this.handle.terminate();
   }
 }
 
