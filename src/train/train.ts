@@ -1,6 +1,6 @@
 // Library entry point for training: data + sizes (or initial weights, or a checkpoint) in, a trained model out.
 import type { Molecule } from "../chem/molecule.js";
-import type { QdfConfig, QdfModelData, Readout } from "../model/config.js";
+import type { QdfConfig, QdfModelData } from "../model/config.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../api/predict.js";
@@ -10,18 +10,8 @@ import { initialWeights } from "./init.js";
 import { Rng } from "./rng.js";
 import { Trainer, type EpochRow, type GradientPool, type Hyperparameters } from "./trainer.js";
 
-/** Model sizes for a new model (ignored with `init`, whose metadata fixes them). */
-export interface ModelSizes {
-  basisSet: string;
-  radius: number;
-  gridInterval: number;
-  dim: number;
-  layerFunctional: number;
-  hiddenHK: number;
-  layerHK: number;
-  operation: Readout;
-  property: string;
-}
+/** Model sizes for a new model (ignored with `init`, whose metadata fixes them): the config less what data decides. */
+export type ModelSizes = Omit<QdfConfig, "orbitalDict" | "outputs">;
 
 export const PUBLISHED_SIZES: ModelSizes = {
   basisSet: "6-31G", radius: 0.75, gridInterval: 0.3, dim: 250, layerFunctional: 3, hiddenHK: 250, layerHK: 3,

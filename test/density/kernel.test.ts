@@ -3,18 +3,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { densityAtPoints, densityOnBox, type DensityOperator } from "../../src/kernels/density.js";
 import { loadKernels } from "../../src/kernels/instance.js";
+import { mulberry32 } from "../random.js";
 
 await loadKernels();
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** rho = g^T P g and psi_s = g . S[:, s] in float64, g_o = d^(q-1) exp(-zeta d^2), 0 where d^2 > cut2. */
 function plain(op: DensityOperator, x: number, y: number, z: number): { rho: number; psi: number[] } {

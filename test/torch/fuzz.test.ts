@@ -4,21 +4,14 @@ import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { CheckpointError, importTorchCheckpoint, readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
 import { sharedPath } from "../shared.js";
+import { mulberry32 } from "../random.js";
 
 const ref = (name: string) => new Uint8Array(readFileSync(sharedPath("reference", name)));
 const orbitals = readOrbitalTable(ref("pretrained_under14_orbital_dict.json"));
 const legacy = ref("pretrained_under14.pt");
 const zip = ref("pretrained_under14_zipformat.pt");
 
-/** Seeded PRNG (mulberry32) so every failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Runs f; any error must be a CheckpointError with a message. Returns whether it threw. Bounded time per call. */
 function importOrFail(f: () => unknown, label: string): boolean {

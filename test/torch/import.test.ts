@@ -8,20 +8,10 @@ import type { Float32Tensor } from "../../src/model/config.js";
 import { craftLegacy, craftZip, floatBytes, PickleWriter, stateDictPickle, tinyModel, type CraftTensor } from "../fixtures/torch/craft.js";
 import { zipSync } from "fflate";
 import { sharedPath } from "../shared.js";
+import { throwsWith } from "./throwsWith.js";
 
 const ref = (name: string) => new Uint8Array(readFileSync(sharedPath("reference", name)));
 
-function throwsWith(f: () => unknown, ...needles: string[]): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, CheckpointError);
-    const m = (e as Error).message;
-    for (const n of needles) assert.ok(m.includes(n), `message ${JSON.stringify(m)} lacks ${JSON.stringify(n)}`);
-    return;
-  }
-  assert.unreachable("did not throw");
-}
 
 function sameBits(a: Float32Tensor, b: Float32Tensor, name: string): void {
   assert.equal(a.shape, b.shape, `${name} shape`);

@@ -7,23 +7,11 @@ import { CheckpointError, PyDict, PyTuple, readPickle, StorageRef, TensorRef, ty
 import { readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
 import { PickleWriter } from "../fixtures/torch/craft.js";
 import { repoRoot, sharedPath } from "../shared.js";
+import { throwsWith } from "./throwsWith.js";
 
 const fixture = (name: string) => readFileSync(join(repoRoot, "test", "fixtures", "torch", name));
 const bytes = (...b: number[]) => Uint8Array.from(b);
 
-/** Asserts f throws a CheckpointError whose message contains every needle. */
-function throwsWith(f: () => unknown, ...needles: string[]): string {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, CheckpointError);
-    const m = (e as Error).message;
-    for (const n of needles) assert.ok(m.includes(n), `message ${JSON.stringify(m)} lacks ${JSON.stringify(n)}`);
-    return m;
-  }
-  assert.unreachable("did not throw");
-  return "";
-}
 
 test("the authors' pickled orbital dict reads as the JSON one, in the same order", () => {
   const fromPickle = readOrbitalTable(readFileSync(sharedPath("reference", "pretrained_under14_orbital_dict.pickle")));
