@@ -5,9 +5,13 @@ import type { MoleculeFeatures } from "./features.js";
 
 const EPS = 1e-12;
 
-/** x / max(||x||_2, 1e-12) per column (torch.nn.functional.normalize(x, 2, 0)). */
+/**
+ * x / max(||x||_2, 1e-12) per column (torch.nn.functional.normalize(x, 2, 0)). Square + a ones-row matmul rather than
+ * tf.norm, which squares through Pow(|x|, 2) and reduces over axis 0 (a transpose first): ~15x slower in tfjs-wasm,
+ * and twice that with gradients.
+ */
 export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.div(x, tf.maximum(tf.norm(x, "euclidean", 0, true), EPS));
+  return tf.div(x, tf.maximum(tf.sqrt(tf.matMul(tf.ones([1, x.shape[0]]), tf.square(x))), EPS));
 }
 
 /**

@@ -1,12 +1,13 @@
 // QDF training loop (method.md section 6): per batch an E step then a V step with one Adam, step decay, seeded shuffles.
 import * as tf from "@tensorflow/tfjs-core";
 import type { MoleculeFeatures } from "../model/features.js";
-import type { CoefficientNorm, QdfModel } from "../model/qdf.js";
+import type { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../api/predict.js";
 import { Adam, type AdamParamState } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { trainingOrbitals } from "./lcaoTrain.js";
-import { lossE, lossGradients, lossV, shareSizes, sumShares, type LossGradients } from "./losses.js";
+import { lossE, lossGradients, lossV, shareSizes, sumShares, TRAIN_NORM, type LossGradients } from "./losses.js";
+
+export { TRAIN_NORM } from "./losses.js";
 import type { QdfModelData } from "../model/config.js";
 import { Rng } from "./rng.js";
 import { learningRate, type StepSchedule } from "./schedule.js";
@@ -53,13 +54,6 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-/**
- * Coefficient normalisation during training: "molecule" (each molecule's block over its own rows, as the reference's
- * LCAO does before concatenating). "batch" would give the same Psi and gradients: Psi's own column normalisation
- * cancels any positive per-column scale of C (checked: step-0 loss_E agrees to 1e-7 either way), so the trajectories
- * cannot tell them apart; the parity tests (test/train/parity.test.ts) pass with this choice.
- */
-export const TRAIN_NORM: CoefficientNorm = "molecule";
 
 /** One worker's part of a step: its molecules (indices into the training set), which loss, the batch's count. */
 export interface ShareRequest {
@@ -128,7 +122,7 @@ export class Trainer {
 
   /** Psi per molecule with gradients to zeta and the coefficients (TRAIN_NORM normalisation). */
   orbitals(batch: MoleculeFeatures[]): tf.Tensor2D[] {
-    return trainingOrbitals(this.model, batch);
+    return this.model.lcao(batch, true, TRAIN_NORM);
   }
 
   /** loss_E = mean over batch x K of (E - E_pred)^2. */
