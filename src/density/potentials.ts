@@ -2,8 +2,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Molecule } from "../chem/molecule.js";
 import { externalPotential } from "../kernels/potential.js";
-import { hkMap } from "../model/hkMap.js";
-import type { DenseLayer } from "../model/functional.js";
 import type { QdfModel } from "../model/qdf.js";
 import { gridPoints, type BoxGrid } from "./grid.js";
 
@@ -18,21 +16,11 @@ export function trueV(m: Molecule, grid: BoxGrid): Float32Array {
  */
 export function predictedV(model: QdfModel, rho: Float32Array, chunk = 16384): Float32Array {
   const out = new Float32Array(rho.length);
-  const layer = (prefix: string): DenseLayer => ({
-    weightT: tf.transpose(model.p(`${prefix}.weight`)) as tf.Tensor2D,
-    bias: model.p(`${prefix}.bias`) as tf.Tensor1D,
-  });
-  // Transposed once (outside any tidy), disposed at the end; the biases are the model's own variables.
-  const weights = { input: layer("W_density"), layers: model.hkLayers(), output: layer("W_potential") };
-  try {
-    for (let start = 0; start < rho.length; start += chunk) {
-      const part = rho.subarray(start, Math.min(start + chunk, rho.length));
-      const v = tf.tidy(() => hkMap(tf.tensor2d(part, [part.length, 1]), weights.input, weights.layers, weights.output));
-      out.set(v.dataSync() as Float32Array, start);
-      v.dispose();
-    }
-  } finally {
-    for (const l of [weights.input, weights.output, ...weights.layers]) l.weightT.dispose();
+  for (let start = 0; start < rho.length; start += chunk) {
+    const part = rho.subarray(start, Math.min(start + chunk, rho.length));
+    const v = tf.tidy(() => model.potentialFromDensity(tf.tensor2d(part, [part.length, 1])));
+    out.set(v.dataSync() as Float32Array, start);
+    v.dispose();
   }
   return out;
 }

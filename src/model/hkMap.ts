@@ -2,10 +2,22 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { dense, denseRelu, type DenseLayer } from "./functional.js";
 
-/** rho [N, 1] -> V_pred [N, 1]: u = rho W_density^T + b; layers of relu(u W^T + b); V = u W_potential^T + b. */
+/**
+ * rho [N, 1] -> V_pred [N, 1]: u = rho W_density^T + b; layers of relu(u W^T + b); V = u W_potential^T + b.
+ * u has rank one (rho times a row, plus a row), so the first HK layer is folded into it, exactly in real arithmetic:
+ * u W_0^T + b_0 = rho (W_0 w)^T + (W_0 b + b_0). That spares an [N, H] x [H, H] matmul and its two gradient
+ * matmuls (a third of the V step's work at the published sizes) for [H, H] x [H, 1] products.
+ */
 export function hkMap(rho: tf.Tensor2D, input: DenseLayer, layers: DenseLayer[], output: DenseLayer): tf.Tensor2D {
-  let u = dense(rho, input);
-  for (const layer of layers) u = denseRelu(u, layer);
+  if (layers.length === 0) return dense(dense(rho, input), output);
+  const [first, ...rest] = layers as [DenseLayer, ...DenseLayer[]];
+  const h = input.bias.shape[0];
+  const folded: DenseLayer = {
+    weight: tf.matMul(first.weight, input.weight),
+    bias: tf.add(tf.reshape(tf.matMul(first.weight, tf.reshape(input.bias, [h, 1])), [first.bias.shape[0]]), first.bias),
+  };
+  let u = denseRelu(rho, folded);
+  for (const layer of rest) u = denseRelu(u, layer);
   return dense(u, output);
 }
 

@@ -2,7 +2,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
 import { FieldContext, type MoleculeFeatures } from "./features.js";
-import { functional, dense, type DenseLayer } from "./functional.js";
+import { dense, denseRelu, functional, readout, type DenseLayer } from "./functional.js";
+import { firstLayerFromBasis } from "./factoredLayer.js";
 import { densityColumn, hkMap } from "./hkMap.js";
 import { InferenceWeights } from "./inference.js";
 import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } from "./lcao.js";
@@ -54,9 +55,9 @@ export class QdfModel {
     return v;
   }
 
-  private layer(prefix: string): DenseLayer {
-    // Transposed on every use (inside the caller's tidy/tape) so training's updates are always seen.
-    return { weightT: tf.transpose(this.p(`${prefix}.weight`)) as tf.Tensor2D, bias: this.p(`${prefix}.bias`) as tf.Tensor1D };
+  /** The dense layer `prefix` (W_functional.0, W_HK.2, W_property, ...): the variables themselves. */
+  layer(prefix: string): DenseLayer {
+    return { weight: this.p(`${prefix}.weight`) as tf.Tensor2D, bias: this.p(`${prefix}.bias`) as tf.Tensor1D };
   }
 
   functionalLayers(): DenseLayer[] {
@@ -72,15 +73,35 @@ export class QdfModel {
    * basis kernel's custom gradient) and the coefficients; otherwise the basis uses zeta's current values.
    */
   lcao(batch: MoleculeFeatures[], differentiable: boolean, norm: CoefficientNorm = "molecule"): tf.Tensor2D[] {
+    return this.orbitalFactors(batch, differentiable, norm)
+      .map(({ basis, coefficients }, i) => molecularOrbitals(basis, coefficients, batch[i]!.nElectrons));
+  }
+
+  /** Per molecule, the basis B [nField, nOrb] and normalised coefficients C [nOrb, D] that Psi is made of. */
+  private orbitalFactors(batch: MoleculeFeatures[], differentiable: boolean, norm: CoefficientNorm) {
     const coefficients = coefficientBlocks(this.p("coefficient.weight") as tf.Tensor2D, batch, norm);
     const zetaWeight = this.p("zeta.weight");
     const zetaTable = differentiable ? null : (zetaWeight.dataSync() as Float32Array);
-    return batch.map((f, i) => {
-      const basis = zetaTable
+    return batch.map((f, i) => ({
+      basis: zetaTable
         ? basisMatrixConst(f, zetaTable)
-        : basisMatrix(f, tf.gather(tf.reshape(zetaWeight, [-1]), tf.tensor1d(f.orbitalIndex, "int32")) as tf.Tensor1D);
-      return molecularOrbitals(basis, coefficients[i]!, f.nElectrons);
+        : basisMatrix(f, tf.gather(tf.reshape(zetaWeight, [-1]), tf.tensor1d(f.orbitalIndex, "int32")) as tf.Tensor1D),
+      coefficients: coefficients[i]!,
+    }));
+  }
+
+  /**
+   * Predicted properties E [nMol, K] straight from the basis and coefficients, differentiable (training's E step):
+   * the functional's first layer is factored through B (firstLayerFromBasis), the same E as energy(lcao(...)).
+   */
+  energyFromBasis(batch: MoleculeFeatures[], norm: CoefficientNorm = "molecule"): tf.Tensor2D {
+    const [first, ...rest] = this.functionalLayers();
+    if (!first) return this.energy(this.lcao(batch, true, norm));
+    const reduced = this.orbitalFactors(batch, true, norm).map(({ basis, coefficients }, i) => {
+      const h = firstLayerFromBasis(basis, coefficients, batch[i]!.nElectrons, first);
+      return readout(rest.reduce(denseRelu, h), this.config.operation);
     });
+    return dense(tf.stack(reduced) as tf.Tensor2D, this.layer("W_property"));
   }
 
   /** Normalised basis matrix [nField, nOrb] with the current exponents (no gradient; for analysis and tests). */
@@ -100,7 +121,12 @@ export class QdfModel {
 
   /** HK map's potential V_pred [N, 1] from Psi [N, D]. */
   potential(psi: tf.Tensor2D): tf.Tensor2D {
-    return hkMap(densityColumn(psi), this.layer("W_density"), this.hkLayers(), this.layer("W_potential"));
+    return this.potentialFromDensity(densityColumn(psi));
+  }
+
+  /** HK map's potential V_pred [N, 1] from the density rho [N, 1]. */
+  potentialFromDensity(rho: tf.Tensor2D): tf.Tensor2D {
+    return hkMap(rho, this.layer("W_density"), this.hkLayers(), this.layer("W_potential"));
   }
 
   private inference: InferenceWeights | null = null;

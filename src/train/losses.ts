@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { MoleculeFeatures } from "../model/features.js";
 import type { CoefficientNorm, QdfModel } from "../model/qdf.js";
+import { densityColumn } from "../model/hkMap.js";
 
 /**
  * Coefficient normalisation during training: "molecule" (each molecule's block over its own rows, as the reference's
@@ -23,18 +24,19 @@ function meanOrShare(sq: tf.Tensor, denominator?: number): tf.Scalar {
 /** loss_E = mean over batch x K of (E - E_pred)^2 (or this share's part of it: see meanOrShare). */
 export function lossE(model: QdfModel, batch: MoleculeFeatures[], outputs: number, denominator?: number): tf.Scalar {
   const target = tf.tensor2d(batch.flatMap((f) => f.properties!), [batch.length, outputs]);
-  return meanOrShare(tf.squaredDifference(model.energy(model.lcao(batch, true, TRAIN_NORM)), target), denominator);
+  return meanOrShare(tf.squaredDifference(model.energyFromBasis(batch, TRAIN_NORM), target), denominator);
 }
 
 /** loss_V = mean over every field point of the batch of (V - V_pred)^2 (both [N, 1]: no broadcasting). */
 export function lossV(model: QdfModel, batch: MoleculeFeatures[], denominator?: number): tf.Scalar {
-  const psis = model.lcao(batch, true, TRAIN_NORM);
-  const psi = psis.length === 1 ? psis[0]! : tf.concat(psis, 0);
+  // Densities stacked, not orbitals: the gradient of a concat is a split, which costs ~2 ms per MB in tfjs-wasm.
+  const rhos = model.lcao(batch, true, TRAIN_NORM).map(densityColumn);
+  const rho = rhos.length === 1 ? rhos[0]! : tf.concat(rhos, 0);
   const total = batch.reduce((n, f) => n + f.nField, 0);
   const v = new Float32Array(total);
   let at = 0;
   for (const f of batch) { v.set(f.potential!, at); at += f.nField; }
-  return meanOrShare(tf.squaredDifference(model.potential(psi), tf.tensor2d(v, [total, 1])), denominator);
+  return meanOrShare(tf.squaredDifference(model.potentialFromDensity(rho), tf.tensor2d(v, [total, 1])), denominator);
 }
 
 export interface LossGradients {
