@@ -8,7 +8,7 @@ export type Activation = "relu" | "linear";
  * falls back to matMul + add + relu whenever a gradient tape is recording. W^T is explicit: the kernel's transposeB
  * with a bias gives wrong rows in tfjs-backend-wasm 4.22 (test/model/fusedMatMul.test.ts).
  */
-function fusedForward(x: tf.Tensor2D, weightT: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+export function fusedForward(x: tf.Tensor2D, weightT: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
   const [n, k] = x.shape, out = weightT.shape[1];
   const y = tf.engine().runKernel("_FusedMatMul",
     { a: tf.reshape(x, [1, n, k]), b: tf.reshape(weightT, [1, k, out]), bias },

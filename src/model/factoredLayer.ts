@@ -1,23 +1,86 @@
-// The functional's first layer read straight from the basis and coefficients (training's E step): Psi is never formed.
+// LCAO quantities read straight from the basis B and coefficients C as single ops with hand-written gradients: the
+// functional's first layer (training's E step) and the density (the V step). Psi itself is never formed.
 import * as tf from "@tensorflow/tfjs-core";
-import { denseOpT } from "./denseOp.js";
+import { fusedForward } from "./denseOp.js";
 import type { DenseLayer } from "./functional.js";
 
 const EPS = 1e-12;
+type T2 = tf.Tensor2D;
+
+/** tf.customGrad with its forward's arguments typed as 2D tensors (biases are passed as such too). */
+function customOp<A extends unknown[]>(f: (...args: A) => { value: T2; gradFunc: (dy: T2, saved: T2[]) => tf.Tensor[] }) {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
+}
+
+/** 1 where ||.|| >= 1e-12 (the norm is used), 0 where the floor takes over (constant: no gradient). */
+function unfloored(norm: tf.Tensor): tf.Tensor {
+  return tf.cast(tf.greaterEqual(norm, EPS), "float32");
+}
 
 /**
- * relu(Psi W^T + b) for Psi = B C S, S the diagonal of Psi's column scales sqrt(N_elec / D) / max(||B c_j||, 1e-12),
- * computed as relu(B (C S W^T) + b) with ||B c_j||^2 = c_j^T (B^T B) c_j. Exact in real arithmetic; it trades the
- * [N, D] x [D, D] layer (and its two gradient products) for [nOrb, D] x [D, D] ones and a Gram matrix, nOrb ~ D/2:
- * about a third of the E step's work at the published sizes.
- * basis [N, nOrb], coefficients [nOrb, D] (normalised over rows), layer W [D', D].
+ * relu(Psi W^T + b) for Psi = B C S, S = diag(sqrt(N_elec / D) / max(||B c_j||, 1e-12)), computed as
+ * relu(B (C S W^T) + b) with ||B c_j||^2 = c_j^T G c_j, G = B^T B. Exact in real arithmetic; it trades the
+ * [N, D] x [D, D] layer and its two gradient products for [nOrb, D] x [D, D] ones and a Gram matrix (nOrb ~ D/2).
+ * Gradient (g = dy * (y > 0), F = C S W^T, dq the norms' squares' gradient): dF = B^T g, db = colsums g,
+ * dB = g F^T + 2 B (C diag(dq) C^T), dW = dF^T (C S), dC = (dF W) S + 2 (G C) diag(dq) (G symmetric).
+ * basis [N, nOrb], coefficients [nOrb, D] (normalised over rows), layer W [D', D], b [D'].
  */
-export function firstLayerFromBasis(basis: tf.Tensor2D, coefficients: tf.Tensor2D, nElectrons: number,
-                                    layer: DenseLayer): tf.Tensor2D {
-  const dim = coefficients.shape[1];
-  const gram = tf.matMul(tf.transpose(basis), basis);
-  const norm2 = tf.sum(tf.mul(coefficients, tf.matMul(gram, coefficients)), 0, true);
-  const scale = tf.div(Math.sqrt(nElectrons / dim), tf.maximum(tf.sqrt(norm2), EPS));
-  const folded = tf.matMul(tf.mul(coefficients, scale) as tf.Tensor2D, tf.transpose(layer.weight));
-  return denseOpT(basis, folded as tf.Tensor2D, layer.bias, "relu");
+export function firstLayerFromBasis(basis: T2, coefficients: T2, nElectrons: number, layer: DenseLayer): T2 {
+  const s = Math.sqrt(nElectrons / coefficients.shape[1]);
+  const op = customOp((B: T2, C: T2, W: T2, b: T2, save: tf.GradSaveFunc) => {
+    const Bt = tf.transpose(B);
+    const GC = tf.matMul(tf.matMul(Bt, B), C);
+    const norm = tf.sqrt(tf.relu(tf.sum(tf.mul(C, GC), 0, true)));
+    const m = tf.maximum(norm, EPS);
+    const scale = tf.div(s, m);
+    const Cs = tf.mul(C, scale);
+    const F = tf.matMul(Cs, tf.transpose(W));
+    const y = fusedForward(B, F as T2, tf.reshape(b, [-1]), "relu");
+    save([B, Bt, C, W, GC, m, scale, unfloored(norm), Cs, F, y]);
+    return {
+      value: y,
+      gradFunc: (dy: T2, saved: T2[]) => {
+        const [Bs, Bts, Cv, Wv, GCv, ms, scales, free, Css, Fs, ys] = saved as T2[] as [T2, T2, T2, T2, T2, T2, T2, T2, T2, T2, T2];
+        const g = tf.mul(dy, tf.step(ys));
+        const dF = tf.matMul(Bts, g);
+        const dCs = tf.matMul(dF, Wv);
+        // scale = s / m: d(scale) -> dm = -d(scale) scale / m -> dq = dm / (2 m) where unfloored.
+        const dScale = tf.sum(tf.mul(dCs, Cv), 0, true);
+        const dq2 = tf.div(tf.mul(tf.mul(dScale, scales), free), tf.neg(tf.square(ms))); // 2 dq
+        const dB = tf.add(tf.matMul(g, tf.transpose(Fs)), tf.matMul(Bs, tf.matMul(tf.mul(Cv, dq2), tf.transpose(Cv))));
+        const dC = tf.add(tf.mul(dCs, scales), tf.mul(GCv, dq2));
+        return [dB, dC, tf.matMul(tf.transpose(dF), Css), tf.reshape(tf.sum(g, 0), b.shape)];
+      },
+    };
+  });
+  return op(basis, coefficients, layer.weight, tf.reshape(layer.bias, [1, -1])) as T2;
+}
+
+/**
+ * rho(p) = sum_j Psi(p, j)^2 as an [N, 1] column, Psi = P S, P = B C, S = diag(sqrt(N_elec / D) / max(||p_j||, 1e-12)):
+ * rho = P^2 w with w = S^2 [D]. Gradient: dP = 2 P (drho w^T + dq), dq from dw = (P^2)^T drho through the norms;
+ * dC = B^T dP, dB = dP C^T.
+ */
+export function densityFromBasis(basis: T2, coefficients: T2, nElectrons: number): T2 {
+  const s2 = nElectrons / coefficients.shape[1];
+  const op = customOp((B: T2, C: T2, save: tf.GradSaveFunc) => {
+    const P = tf.matMul(B, C);
+    const P2 = tf.square(P);
+    const norm = tf.sqrt(tf.sum(P2, 0, true));
+    const m = tf.maximum(norm, EPS);
+    const w = tf.div(s2, tf.square(m)); // [1, D]
+    save([B, C, P, P2, m, w, unfloored(norm)]);
+    return {
+      value: tf.matMul(P2, tf.transpose(w)) as T2,
+      gradFunc: (drho: T2, saved: T2[]) => {
+        const [Bs, Cs, Ps, P2s, ms, ws, free] = saved as [T2, T2, T2, T2, T2, T2, T2];
+        // w = s^2 / m^2: dm = -2 dw w / m -> dq = dm / (2 m) where unfloored = -dw w / m^2.
+        const dw = tf.sum(tf.mul(P2s, drho), 0, true);
+        const dq = tf.div(tf.mul(tf.mul(dw, ws), free), tf.neg(tf.square(ms)));
+        const dP = tf.mul(tf.mul(Ps, 2), tf.add(tf.matMul(drho, ws), dq));
+        return [tf.matMul(dP, tf.transpose(Cs)), tf.matMul(tf.transpose(Bs), dP)];
+      },
+    };
+  });
+  return op(basis, coefficients) as T2;
 }

@@ -30,19 +30,50 @@ export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Basis matrix B [nField, nOrb] for one molecule from its orbitals' exponents zeta [nOrb], computed by the SIMD
- * kernel; its gradient with respect to zeta comes from the kernel too (a custom gradient).
+ * Basis matrix B [nField, nOrb] for one molecule from the exponent table zeta [nTypes, 1] (the model's parameter),
+ * computed by the SIMD kernel; its gradient with respect to zeta comes from the kernel too (a custom gradient),
+ * added into the rows of the molecule's orbital types.
  */
-export function basisMatrix(f: MoleculeFeatures, zeta: tf.Tensor1D): tf.Tensor2D {
+export function basisMatrix(f: MoleculeFeatures, zetaTable: tf.Tensor2D): tf.Tensor2D {
   const nOrb = f.q.length;
-  const op = tf.customGrad(((z: tf.Tensor) => {
-    const values = basisValues(f.dist, f.q, z.dataSync() as Float32Array, f.nField);
+  const op = tf.customGrad(((table: tf.Tensor2D) => {
+    const all = table.dataSync() as Float32Array;
+    const values = basisValues(f.dist, f.q, Float32Array.from(f.orbitalIndex, (row) => all[row]!), f.nField);
     return {
       value: tf.tensor2d(values.values, [f.nField, nOrb]),
-      gradFunc: (dy: tf.Tensor) => tf.tensor1d(basisZetaGrad(f.dist, values, dy.dataSync() as Float32Array, f.nField)),
+      gradFunc: (dy: tf.Tensor) => {
+        const grad = basisZetaGrad(f.dist, values, dy.dataSync() as Float32Array, f.nField);
+        const out = new Float32Array(table.size);
+        f.orbitalIndex.forEach((row, i) => (out[row]! += grad[i]!));
+        return tf.tensor2d(out, table.shape);
+      },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(zeta) as tf.Tensor2D;
+  return op(zetaTable) as tf.Tensor2D;
+}
+
+/**
+ * table[rows] [rows.length, D] for a small table (the coefficients), gathered in JS: tfjs-wasm's GatherV2 costs
+ * ~0.5 ms a call here. Gradient: the rows of dy added back into a zero table.
+ */
+export function gatherRows(table: tf.Tensor2D, rows: ArrayLike<number>): tf.Tensor2D {
+  const op = tf.customGrad(((t: tf.Tensor2D) => {
+    const width = t.shape[1], all = t.dataSync() as Float32Array;
+    const out = new Float32Array(rows.length * width);
+    for (let r = 0; r < rows.length; r++) out.set(all.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
+    return {
+      value: tf.tensor2d(out, [rows.length, width]),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync() as Float32Array, sum = new Float32Array(t.size);
+        for (let r = 0; r < rows.length; r++) {
+          const dst = rows[r]! * width, src = r * width;
+          for (let j = 0; j < width; j++) sum[dst + j]! += g[src + j]!;
+        }
+        return tf.tensor2d(sum, t.shape);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(table) as tf.Tensor2D;
 }
 
 /** Basis matrix with exponents given as plain numbers (no gradient: prediction and analysis). */
@@ -59,10 +90,9 @@ export function basisMatrixConst(f: MoleculeFeatures, zetaTable: Float32Array): 
 export function coefficientBlocks(coefficient: tf.Tensor2D, batch: MoleculeFeatures[],
                                   norm: "molecule" | "batch" = "molecule"): tf.Tensor2D[] {
   if (norm === "molecule") {
-    return batch.map((f) => normalizeColumns(tf.gather(coefficient, tf.tensor1d(f.orbitalIndex, "int32"))));
+    return batch.map((f) => normalizeColumns(gatherRows(coefficient, f.orbitalIndex)));
   }
-  const all = Int32Array.from(batch.flatMap((f) => [...f.orbitalIndex]));
-  const stacked = normalizeColumns(tf.gather(coefficient, tf.tensor1d(all, "int32")));
+  const stacked = normalizeColumns(gatherRows(coefficient, batch.flatMap((f) => [...f.orbitalIndex])));
   return tf.split(stacked, batch.map((f) => f.orbitalIndex.length), 0) as tf.Tensor2D[];
 }
 

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
 import { FieldContext, type MoleculeFeatures } from "./features.js";
 import { dense, denseRelu, functional, readout, type DenseLayer } from "./functional.js";
-import { firstLayerFromBasis } from "./factoredLayer.js";
+import { densityFromBasis, firstLayerFromBasis } from "./factoredLayer.js";
 import { densityColumn, hkMap } from "./hkMap.js";
 import { InferenceWeights } from "./inference.js";
 import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } from "./lcao.js";
@@ -85,7 +85,7 @@ export class QdfModel {
     return batch.map((f, i) => ({
       basis: zetaTable
         ? basisMatrixConst(f, zetaTable)
-        : basisMatrix(f, tf.gather(tf.reshape(zetaWeight, [-1]), tf.tensor1d(f.orbitalIndex, "int32")) as tf.Tensor1D),
+        : basisMatrix(f, zetaWeight as tf.Tensor2D),
       coefficients: coefficients[i]!,
     }));
   }
@@ -102,6 +102,12 @@ export class QdfModel {
       return readout(rest.reduce(denseRelu, h), this.config.operation);
     });
     return dense(tf.stack(reduced) as tf.Tensor2D, this.layer("W_property"));
+  }
+
+  /** Each molecule's density rho [nField_i, 1] straight from the basis and coefficients, differentiable (V step). */
+  densities(batch: MoleculeFeatures[], norm: CoefficientNorm = "molecule"): tf.Tensor2D[] {
+    return this.orbitalFactors(batch, true, norm)
+      .map(({ basis, coefficients }, i) => densityFromBasis(basis, coefficients, batch[i]!.nElectrons));
   }
 
   /** Normalised basis matrix [nField, nOrb] with the current exponents (no gradient; for analysis and tests). */

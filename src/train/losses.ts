@@ -2,7 +2,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { MoleculeFeatures } from "../model/features.js";
 import type { CoefficientNorm, QdfModel } from "../model/qdf.js";
-import { densityColumn } from "../model/hkMap.js";
 
 /**
  * Coefficient normalisation during training: "molecule" (each molecule's block over its own rows, as the reference's
@@ -30,7 +29,7 @@ export function lossE(model: QdfModel, batch: MoleculeFeatures[], outputs: numbe
 /** loss_V = mean over every field point of the batch of (V - V_pred)^2 (both [N, 1]: no broadcasting). */
 export function lossV(model: QdfModel, batch: MoleculeFeatures[], denominator?: number): tf.Scalar {
   // Densities stacked, not orbitals: the gradient of a concat is a split, which costs ~2 ms per MB in tfjs-wasm.
-  const rhos = model.lcao(batch, true, TRAIN_NORM).map(densityColumn);
+  const rhos = model.densities(batch, TRAIN_NORM);
   const rho = rhos.length === 1 ? rhos[0]! : tf.concat(rhos, 0);
   const total = batch.reduce((n, f) => n + f.nField, 0);
   const v = new Float32Array(total);
