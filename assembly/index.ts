@@ -5,3 +5,4 @@ export { distances, basis, basisZetaGrad } from "./basis";
 export { potential } from "./potential";
 export { density, densityPoints, densityBox } from "./density";
 export { normalizeColumns, columnSums } from "./columns";
+export { adamStep } from "./adam";

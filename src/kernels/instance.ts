@@ -16,6 +16,8 @@ export interface KernelExports {
   density(psi: number, nPoints: number, nOrbitals: number, out: number): void;
   normalizeColumns(m: number, rows: number, cols: number, scale: number, work: number): void;
   columnSums(m: number, rows: number, cols: number, out: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, a1: number, b2: number, a2: number,
+           eps: number, bc2: number, stepSize: number): void;
   densityPoints(points: number, nPoints: number, centres: number, q: number, zeta: number, cut2: number, P: number,
                 S: number, nOrb: number, nSel: number, outRho: number, outPsi: number): void;
   densityBox(nx: number, ny: number, nz: number, h: number, centres: number, q: number, zeta: number, cut2: number,
@@ -25,7 +27,7 @@ export interface KernelExports {
 let kernels: KernelExports | null = null;
 let loading: Promise<KernelExports> | null = null;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const bin = atob(text);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { loadKernels } from "../kernels/instance.js";
+import { loadTensorKernels } from "../kernels/tensorKernels.js";
 
 let ready: Promise<void> | null = null;
 
@@ -17,6 +18,7 @@ export function initBackend(): Promise<void> {
     const ok = await tf.setBackend("wasm");
     if (!ok || tf.getBackend() !== "wasm") throw new Error("could not start tfjs-backend-wasm");
     await tf.ready();
+    await loadTensorKernels();
   })();
   return ready;
 }

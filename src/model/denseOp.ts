@@ -1,5 +1,6 @@
 // A dense layer act(x W^T + b) as one tfjs op with a hand-written gradient: the fused kernel forward even under a tape.
 import * as tf from "@tensorflow/tfjs-core";
+import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 
 export type Activation = "relu" | "linear";
 
@@ -16,38 +17,50 @@ export function fusedForward(x: tf.Tensor2D, weightT: tf.Tensor2D, bias: tf.Tens
   return tf.reshape(y, [n, out]);
 }
 
-type Layout = "outIn" | "inOut";
+interface OpKind {
+  /** "outIn": W as torch stores it, [out, in]; "inOut": already transposed (or a product standing in for W^T). */
+  layout: "outIn" | "inOut";
+  activation: Activation;
+  /** Output the column sums of act(...) times this factor, [1, out] (a molecule's readout), not the rows. */
+  readoutScale?: number;
+}
 
-function op(layout: Layout, activation: Activation) {
+/**
+ * Gradient, with g = dy * (y > 0) for relu (dy one broadcast row for a readout): dx = g W, dW = g^T x, db = column
+ * sums of g. Transposes, column sums and the relu mask run in qdf's SIMD kernels on tfjs's heap (tfjs-wasm's own
+ * Transpose and axis-0 Sum are 3-10x slower); transpose flags on tfjs-wasm's matMul would be ~10x slower still.
+ */
+function op(kind: OpKind) {
   return tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const y = fusedForward(x, layout === "outIn" ? tf.transpose(w) : w, b, activation);
+    const y = fusedForward(x, kind.layout === "outIn" ? transposeT(w) : w, b, kind.activation);
     save([x, w, y]);
+    const value = kind.readoutScale === undefined ? y : tf.mul(columnSumsT(y), kind.readoutScale);
     return {
-      value: y,
+      value,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const g = activation === "relu" ? tf.mul(dy, tf.step(ys)) : dy;
-        if (layout === "outIn") {
-          // g^T serves twice: dW = g^T x and db (a ones-row matmul would repack the fresh g: ~8x slower than Sum).
-          const gT = tf.transpose(g);
-          return [tf.matMul(g, ws), tf.matMul(gT, xs), tf.sum(gT, 1)];
-        }
-        return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
+        let g = kind.readoutScale === undefined ? dy : tf.mul(dy, kind.readoutScale) as tf.Tensor2D;
+        if (kind.activation === "relu") g = reluGradT(g, ys);
+        else if (g.shape[0] !== ys.shape[0]) g = tf.tile(g, [ys.shape[0], 1]);
+        const db = tf.reshape(columnSumsT(g), [ys.shape[1]]);
+        if (kind.layout === "outIn") return [tf.matMul(g, ws), tf.matMul(transposeT(g), xs), db];
+        return [tf.matMul(g, transposeT(ws)), tf.matMul(transposeT(xs), g), db];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
 }
 
-/**
- * act(x W^T + b) for x [N, in], W [out, in] (torch layout), b [out]. Gradient, with g = dy * (y > 0) for relu:
- * dx = g W, dW = g^T x, db = column sums of g. Explicit transposes: tfjs-wasm's matMul with a transpose flag is
- * ~10x slower.
- */
+/** act(x W^T + b) for x [N, in], W [out, in] (torch layout), b [out]. */
 export function denseOp(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  return op("outIn", activation)(x, weight, bias) as tf.Tensor2D;
+  return op({ layout: "outIn", activation })(x, weight, bias) as tf.Tensor2D;
 }
 
 /** act(x A + b) for A [in, out] (a weight already transposed, or a product standing in for one). */
 export function denseOpT(x: tf.Tensor2D, weightT: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  return op("inOut", activation)(x, weightT, bias) as tf.Tensor2D;
+  return op({ layout: "inOut", activation })(x, weightT, bias) as tf.Tensor2D;
+}
+
+/** scale * column sums of relu(x W^T + b), [1, out]: a last functional layer and its molecule's readout in one op. */
+export function denseReluReadout(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, scale: number): tf.Tensor2D {
+  return op({ layout: "outIn", activation: "relu", readoutScale: scale })(x, weight, bias) as tf.Tensor2D;
 }

@@ -1,6 +1,7 @@
 // LCAO quantities read straight from the basis B and coefficients C as single ops with hand-written gradients: the
 // functional's first layer (training's E step) and the density (the V step). Psi itself is never formed.
 import * as tf from "@tensorflow/tfjs-core";
+import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 import { fusedForward } from "./denseOp.js";
 import type { DenseLayer } from "./functional.js";
 
@@ -28,28 +29,28 @@ function unfloored(norm: tf.Tensor): tf.Tensor {
 export function firstLayerFromBasis(basis: T2, coefficients: T2, nElectrons: number, layer: DenseLayer): T2 {
   const s = Math.sqrt(nElectrons / coefficients.shape[1]);
   const op = customOp((B: T2, C: T2, W: T2, b: T2, save: tf.GradSaveFunc) => {
-    const Bt = tf.transpose(B);
+    const Bt = transposeT(B);
     const GC = tf.matMul(tf.matMul(Bt, B), C);
-    const norm = tf.sqrt(tf.relu(tf.sum(tf.mul(C, GC), 0, true)));
+    const norm = tf.sqrt(tf.relu(columnSumsT(tf.mul(C, GC) as T2)));
     const m = tf.maximum(norm, EPS);
     const scale = tf.div(s, m);
     const Cs = tf.mul(C, scale);
-    const F = tf.matMul(Cs, tf.transpose(W));
+    const F = tf.matMul(Cs, transposeT(W));
     const y = fusedForward(B, F as T2, tf.reshape(b, [-1]), "relu");
     save([B, Bt, C, W, GC, m, scale, unfloored(norm), Cs, F, y]);
     return {
       value: y,
       gradFunc: (dy: T2, saved: T2[]) => {
         const [Bs, Bts, Cv, Wv, GCv, ms, scales, free, Css, Fs, ys] = saved as T2[] as [T2, T2, T2, T2, T2, T2, T2, T2, T2, T2, T2];
-        const g = tf.mul(dy, tf.step(ys));
-        const dF = tf.matMul(Bts, g);
+        const g = reluGradT(dy, ys);
+        const dF = tf.matMul(Bts, g) as T2;
         const dCs = tf.matMul(dF, Wv);
         // scale = s / m: d(scale) -> dm = -d(scale) scale / m -> dq = dm / (2 m) where unfloored.
-        const dScale = tf.sum(tf.mul(dCs, Cv), 0, true);
+        const dScale = columnSumsT(tf.mul(dCs, Cv) as T2);
         const dq2 = tf.div(tf.mul(tf.mul(dScale, scales), free), tf.neg(tf.square(ms))); // 2 dq
-        const dB = tf.add(tf.matMul(g, tf.transpose(Fs)), tf.matMul(Bs, tf.matMul(tf.mul(Cv, dq2), tf.transpose(Cv))));
+        const dB = tf.add(tf.matMul(g, transposeT(Fs)), tf.matMul(Bs, tf.matMul(tf.mul(Cv, dq2), transposeT(Cv))));
         const dC = tf.add(tf.mul(dCs, scales), tf.mul(GCv, dq2));
-        return [dB, dC, tf.matMul(tf.transpose(dF), Css), tf.reshape(tf.sum(g, 0), b.shape)];
+        return [dB, dC, tf.matMul(transposeT(dF), Css), tf.reshape(columnSumsT(g as T2), b.shape)];
       },
     };
   });
@@ -66,19 +67,19 @@ export function densityFromBasis(basis: T2, coefficients: T2, nElectrons: number
   const op = customOp((B: T2, C: T2, save: tf.GradSaveFunc) => {
     const P = tf.matMul(B, C);
     const P2 = tf.square(P);
-    const norm = tf.sqrt(tf.sum(P2, 0, true));
+    const norm = tf.sqrt(columnSumsT(P2 as T2));
     const m = tf.maximum(norm, EPS);
     const w = tf.div(s2, tf.square(m)); // [1, D]
     save([B, C, P, P2, m, w, unfloored(norm)]);
     return {
-      value: tf.matMul(P2, tf.transpose(w)) as T2,
+      value: tf.matMul(P2, transposeT(w as T2)) as T2,
       gradFunc: (drho: T2, saved: T2[]) => {
         const [Bs, Cs, Ps, P2s, ms, ws, free] = saved as [T2, T2, T2, T2, T2, T2, T2];
         // w = s^2 / m^2: dm = -2 dw w / m -> dq = dm / (2 m) where unfloored = -dw w / m^2.
-        const dw = tf.sum(tf.mul(P2s, drho), 0, true);
+        const dw = columnSumsT(P2s, drho);
         const dq = tf.div(tf.mul(tf.mul(dw, ws), free), tf.neg(tf.square(ms)));
         const dP = tf.mul(tf.mul(Ps, 2), tf.add(tf.matMul(drho, ws), dq));
-        return [tf.matMul(dP, tf.transpose(Cs)), tf.matMul(tf.transpose(Bs), dP)];
+        return [tf.matMul(dP, transposeT(Cs)), tf.matMul(transposeT(Bs), dP)];
       },
     };
   });

@@ -1,7 +1,7 @@
 // The energy functional: dense ReLU layers on every field point's orbital vector, a sum/mean readout, then E.
 import * as tf from "@tensorflow/tfjs-core";
 import type { Readout } from "./config.js";
-import { denseOp } from "./denseOp.js";
+import { denseOp, denseReluReadout } from "./denseOp.js";
 
 export interface DenseLayer {
   /** W, [out, in], as torch.nn.Linear stores it. */
@@ -19,9 +19,15 @@ export function dense(x: tf.Tensor2D, layer: DenseLayer): tf.Tensor2D {
   return denseOp(x, layer.weight, layer.bias, "linear");
 }
 
-/** One molecule's reduction over its field points: [D]. */
-export function readout(h: tf.Tensor2D, operation: Readout): tf.Tensor1D {
-  return operation === "sum" ? tf.sum(h, 0) : tf.mean(h, 0);
+/**
+ * One molecule's functional: relu layers on its rows [N, D], then the readout (sum or mean over the rows): [1, D].
+ * The last layer and the readout are one op (denseReluReadout): its gradient starts from one broadcast row.
+ */
+export function functionalReadout(h: tf.Tensor2D, layers: DenseLayer[], operation: Readout): tf.Tensor2D {
+  const last = layers[layers.length - 1];
+  if (!last) return tf.reshape(operation === "sum" ? tf.sum(h, 0) : tf.mean(h, 0), [1, -1]);
+  const x = layers.slice(0, -1).reduce(denseRelu, h);
+  return denseReluReadout(x, last.weight, last.bias, operation === "sum" ? 1 : 1 / h.shape[0]);
 }
 
 /**
@@ -30,5 +36,6 @@ export function readout(h: tf.Tensor2D, operation: Readout): tf.Tensor1D {
  * costs ~2 ms per MB in slices.
  */
 export function functional(psis: tf.Tensor2D[], layers: DenseLayer[], operation: Readout): tf.Tensor2D {
-  return tf.stack(psis.map((psi) => readout(layers.reduce(denseRelu, psi), operation))) as tf.Tensor2D;
+  const rows = psis.map((psi) => functionalReadout(psi, layers, operation));
+  return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
 }

@@ -1,6 +1,7 @@
 // LCAO: normalised Gaussian-type basis on the field, normalised coefficients, molecular orbitals scaled to N_elec.
 import * as tf from "@tensorflow/tfjs-core";
 import { basisValues, basisZetaGrad } from "../kernels/basis.js";
+import { columnSumsT } from "../kernels/tensorKernels.js";
 import type { MoleculeFeatures } from "./features.js";
 
 const EPS = 1e-12;
@@ -13,7 +14,7 @@ const EPS = 1e-12;
  */
 export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
   const op = tf.customGrad(((xi: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    const norm = tf.sqrt(tf.sum(tf.square(xi), 0, true));
+    const norm = tf.sqrt(columnSumsT(tf.square(xi)));
     const m = tf.maximum(norm, EPS);
     const y = tf.div(xi, m);
     save([y, m, tf.cast(tf.greaterEqual(norm, EPS), "float32")]);
@@ -21,7 +22,7 @@ export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
       value: y,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [ys, ms, free] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const along = tf.mul(tf.sum(tf.mul(dy, ys), 0, true), free);
+        const along = tf.mul(columnSumsT(tf.mul(dy, ys) as tf.Tensor2D), free);
         return tf.div(tf.sub(dy, tf.mul(ys, along)), ms);
       },
     };

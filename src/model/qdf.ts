@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
 import { FieldContext, type MoleculeFeatures } from "./features.js";
-import { dense, denseRelu, functional, readout, type DenseLayer } from "./functional.js";
+import { dense, functional, functionalReadout, type DenseLayer } from "./functional.js";
 import { densityFromBasis, firstLayerFromBasis } from "./factoredLayer.js";
 import { densityColumn, hkMap } from "./hkMap.js";
 import { InferenceWeights } from "./inference.js";
@@ -97,11 +97,9 @@ export class QdfModel {
   energyFromBasis(batch: MoleculeFeatures[], norm: CoefficientNorm = "molecule"): tf.Tensor2D {
     const [first, ...rest] = this.functionalLayers();
     if (!first) return this.energy(this.lcao(batch, true, norm));
-    const reduced = this.orbitalFactors(batch, true, norm).map(({ basis, coefficients }, i) => {
-      const h = firstLayerFromBasis(basis, coefficients, batch[i]!.nElectrons, first);
-      return readout(rest.reduce(denseRelu, h), this.config.operation);
-    });
-    return dense(tf.stack(reduced) as tf.Tensor2D, this.layer("W_property"));
+    const rows = this.orbitalFactors(batch, true, norm).map(({ basis, coefficients }, i) =>
+      functionalReadout(firstLayerFromBasis(basis, coefficients, batch[i]!.nElectrons, first), rest, this.config.operation));
+    return dense(rows.length === 1 ? rows[0]! : tf.concat(rows, 0), this.layer("W_property"));
   }
 
   /** Each molecule's density rho [nField_i, 1] straight from the basis and coefficients, differentiable (V step). */

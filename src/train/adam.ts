@@ -1,5 +1,6 @@
 // Adam with PyTorch 1.13's update rule and grad-lifecycle semantics, on plain float32 arrays mirrored into tf.Variables.
 import * as tf from "@tensorflow/tfjs-core";
+import { adamUpdate } from "../kernels/adam.js";
 
 export interface AdamOptions {
   beta1: number;
@@ -51,25 +52,11 @@ export class Adam {
       // Scalars in float64 as PyTorch computes them in Python, then used as float32 by the kernels.
       const bc1 = 1 - beta1 ** st.step;
       const bc2Sqrt = Math.sqrt(1 - beta2 ** st.step);
-      const stepSize = f(lr / bc1);
-      const b1 = f(beta1), a1 = f(1 - beta1), b2 = f(beta2), a2 = f(1 - beta2), e = f(eps), bc2 = f(bc2Sqrt);
-      const p = this.values.get(name)!, m = st.m, v = st.v;
-      if (g) {
-        for (let i = 0; i < p.length; i++) {
-          const gi = g[i]!;
-          const mi = (m[i] = f(f(m[i]! * b1) + f(gi * a1)));
-          const vi = (v[i] = f(f(v[i]! * b2) + f(f(gi * gi) * a2)));
-          const denom = f(f(f(Math.sqrt(vi)) / bc2) + e);
-          p[i] = f(p[i]! - f(stepSize * f(mi / denom)));
-        }
-      } else {
-        for (let i = 0; i < p.length; i++) {
-          const mi = (m[i] = f(m[i]! * b1));
-          const vi = (v[i] = f(v[i]! * b2));
-          const denom = f(f(f(Math.sqrt(vi)) / bc2) + e);
-          p[i] = f(p[i]! - f(stepSize * f(mi / denom)));
-        }
-      }
+      const p = this.values.get(name)!;
+      // The kernel computes in f32 throughout, each operation rounded as PyTorch's float32 Adam kernel does.
+      adamUpdate(p, g ?? null, st.m, st.v, {
+        b1: f(beta1), a1: f(1 - beta1), b2: f(beta2), a2: f(1 - beta2), eps: f(eps), bc2: f(bc2Sqrt), stepSize: f(lr / bc1),
+      });
       const t = tf.tensor(p, variable.shape);
       variable.assign(t); // the variable takes a reference to t's data; t itself is released
       t.dispose();

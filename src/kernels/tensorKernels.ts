@@ -1,0 +1,87 @@
+// SIMD kernels on tfjs-backend-wasm's own heap, registered as tfjs kernels: transposes, column sums, relu gradients.
+import * as tf from "@tensorflow/tfjs-core";
+import { decodeBase64 } from "./instance.js";
+import { TENSOR_KERNELS_WASM_BASE64 } from "./tensorKernelsBinary.js";
+
+/** wasm/qdf-tensor-kernels.wasm's exports: byte offsets into tfjs-wasm's memory, f32 row-major matrices. */
+interface TensorKernelExports {
+  columnSums(x: number, rows: number, cols: number, out: number): void;
+  weightedColumnSums(x: number, w: number, rows: number, cols: number, out: number): void;
+  transpose(x: number, rows: number, cols: number, out: number): void;
+  reluGrad(dy: number, y: number, n: number, out: number): void;
+  reluGradRow(row: number, y: number, rows: number, cols: number, out: number): void;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm used here (its memory and where each tensor lives in it). */
+interface WasmBackendInternals {
+  wasm: { asm: { memory: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+}
+
+let loading: Promise<void> | null = null;
+
+const at = (backend: WasmBackendInternals, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+const float32 = (t: tf.TensorInfo, what: string) => {
+  if (t.dtype !== "float32") throw new Error(`${what}: float32 only, got ${t.dtype}`);
+};
+
+/**
+ * Instantiates the module on the current wasm backend's memory and registers its kernels (once per thread; after
+ * tf.setBackend("wasm")). The module imports tfjs's memory, has no data of its own and allocates nothing:
+ * outputs are tensors the backend allocates, so tfjs manages them as any other.
+ */
+export function loadTensorKernels(): Promise<void> {
+  loading ??= (async () => {
+    const backend = tf.backend() as unknown as WasmBackendInternals;
+    const module = await WebAssembly.compile(decodeBase64(TENSOR_KERNELS_WASM_BASE64));
+    const instance = await WebAssembly.instantiate(module, { env: { memory: backend.wasm.asm.memory, abort() {} } });
+    const k = instance.exports as unknown as TensorKernelExports;
+    const register = (kernelName: string, run: (inputs: tf.NamedTensorInfoMap, b: WasmBackendInternals) => tf.TensorInfo) =>
+      tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: ({ inputs, backend: b }) => run(inputs, b as unknown as WasmBackendInternals) });
+    register("QdfTranspose2D", ({ x }, b) => {
+      float32(x!, "QdfTranspose2D");
+      const [rows, cols] = x!.shape as [number, number];
+      const out = b.makeOutput([cols, rows], "float32");
+      k.transpose(at(b, x!), rows, cols, at(b, out));
+      return out;
+    });
+    register("QdfColumnSums", ({ x, w }, b) => {
+      float32(x!, "QdfColumnSums");
+      const [rows, cols] = x!.shape as [number, number];
+      const out = b.makeOutput([1, cols], "float32");
+      if (w) k.weightedColumnSums(at(b, x!), at(b, w), rows, cols, at(b, out));
+      else k.columnSums(at(b, x!), rows, cols, at(b, out));
+      return out;
+    });
+    register("QdfReluGrad", ({ dy, y }, b) => {
+      float32(dy!, "QdfReluGrad");
+      const out = b.makeOutput([...y!.shape], "float32");
+      const [rows, cols] = y!.shape as [number, number];
+      if (dy!.shape[0] === 1 && rows !== 1) k.reluGradRow(at(b, dy!), at(b, y!), rows, cols, at(b, out));
+      else k.reluGrad(at(b, dy!), at(b, y!), rows * cols, at(b, out));
+      return out;
+    });
+  })();
+  return loading;
+}
+
+// These have no gradients: they serve inside hand-written gradients (customGrad), never on the tape.
+
+/** x^T for x [rows, cols]. */
+export function transposeT(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.engine().runKernel("QdfTranspose2D", { x }) as tf.Tensor2D;
+}
+
+/** Column sums [1, cols] of x [rows, cols]; with w [rows, 1], of x * w. */
+export function columnSumsT(x: tf.Tensor2D, w?: tf.Tensor2D): tf.Tensor2D {
+  if (w && w.size !== x.shape[0]) throw new Error(`columnSumsT: weights [${w.shape}] for ${x.shape[0]} rows`);
+  return tf.engine().runKernel("QdfColumnSums", w ? { x, w } : { x }) as tf.Tensor2D;
+}
+
+/** dy where y > 0, else 0 (relu's gradient, from its output y); dy may be one row [1, cols], broadcast over y's rows. */
+export function reluGradT(dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+  const row = dy.shape[0] === 1 && dy.shape[1] === y.shape[1];
+  if (dy.size !== y.size && !row) throw new Error(`reluGradT: shapes [${dy.shape}] and [${y.shape}]`);
+  return tf.engine().runKernel("QdfReluGrad", { dy, y }) as tf.Tensor2D;
+}
