@@ -91,3 +91,70 @@ export function reluGradRow(row: usize, y: usize, rows: i32, cols: i32, out: usi
     }
   }
 }
+
+// Row-indexed kernels for the HK map's second layer, whose pre-activation is affine in rho on each interval between
+// the first layer's breakpoints: row p reads row idx[p] of [K, H] tables. idx: i32 [N].
+
+/** out[p, :] = relu(rho[p] * alpha[idx[p], :] + beta[idx[p], :]). rho: [N]; alpha, beta: [K, H]; out: [N, H]. */
+export function gatherAffineRelu(rho: usize, idx: usize, alpha: usize, beta: usize, n: i32, h: i32, out: usize): void {
+  const h4 = h & ~3;
+  const zero = f32x4.splat(0);
+  for (let p = 0; p < n; p++) {
+    const r = load<f32>(rho + (<usize>p << 2));
+    const rv = f32x4.splat(r);
+    const row = <usize>load<i32>(idx + (<usize>p << 2)) * h << 2;
+    const o = out + (<usize>p * h << 2);
+    let j = 0;
+    for (; j < h4; j += 4) {
+      const k = <usize>j << 2;
+      const v = f32x4.add(f32x4.mul(rv, v128.load(alpha + row + k)), v128.load(beta + row + k));
+      v128.store(o + k, f32x4.max(v, zero));
+    }
+    for (; j < h; j++) {
+      const k = <usize>j << 2;
+      store<f32>(o + k, max<f32>(r * load<f32>(alpha + row + k) + load<f32>(beta + row + k), 0));
+    }
+  }
+}
+
+/** outA[k, :] = sum over p with idx[p] = k of rho[p] g[p, :]; outB[k, :] the same without rho. g: [N, H]; out*: [K, H]. */
+export function segmentSums(g: usize, rho: usize, idx: usize, n: i32, h: i32, nSeg: i32, outA: usize, outB: usize): void {
+  const h4 = h & ~3;
+  memory.fill(outA, 0, <usize>nSeg * h << 2);
+  memory.fill(outB, 0, <usize>nSeg * h << 2);
+  for (let p = 0; p < n; p++) {
+    const r = load<f32>(rho + (<usize>p << 2));
+    const rv = f32x4.splat(r);
+    const row = <usize>load<i32>(idx + (<usize>p << 2)) * h << 2;
+    const src = g + (<usize>p * h << 2);
+    let j = 0;
+    for (; j < h4; j += 4) {
+      const k = <usize>j << 2, v = v128.load(src + k);
+      v128.store(outA + row + k, f32x4.add(v128.load(outA + row + k), f32x4.mul(rv, v)));
+      v128.store(outB + row + k, f32x4.add(v128.load(outB + row + k), v));
+    }
+    for (; j < h; j++) {
+      const k = <usize>j << 2, v = load<f32>(src + k);
+      store<f32>(outA + row + k, load<f32>(outA + row + k) + r * v);
+      store<f32>(outB + row + k, load<f32>(outB + row + k) + v);
+    }
+  }
+}
+
+/** out[p] = g[p, :] . alpha[idx[p], :]. g: [N, H]; alpha: [K, H]; out: [N]. */
+export function rowDots(g: usize, alpha: usize, idx: usize, n: i32, h: i32, out: usize): void {
+  const h4 = h & ~3;
+  for (let p = 0; p < n; p++) {
+    const row = <usize>load<i32>(idx + (<usize>p << 2)) * h << 2;
+    const src = g + (<usize>p * h << 2);
+    let acc = f32x4.splat(0);
+    let j = 0;
+    for (; j < h4; j += 4) {
+      const k = <usize>j << 2;
+      acc = f32x4.add(acc, f32x4.mul(v128.load(src + k), v128.load(alpha + row + k)));
+    }
+    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; j < h; j++) s += load<f32>(src + (<usize>j << 2)) * load<f32>(alpha + row + (<usize>j << 2));
+    store<f32>(out + (<usize>p << 2), s);
+  }
+}

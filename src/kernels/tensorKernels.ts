@@ -10,6 +10,9 @@ interface TensorKernelExports {
   transpose(x: number, rows: number, cols: number, out: number): void;
   reluGrad(dy: number, y: number, n: number, out: number): void;
   reluGradRow(row: number, y: number, rows: number, cols: number, out: number): void;
+  gatherAffineRelu(rho: number, idx: number, alpha: number, beta: number, n: number, h: number, out: number): void;
+  segmentSums(g: number, rho: number, idx: number, n: number, h: number, nSeg: number, outA: number, outB: number): void;
+  rowDots(g: number, alpha: number, idx: number, n: number, h: number, out: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here (its memory and where each tensor lives in it). */
@@ -37,8 +40,11 @@ export function loadTensorKernels(): Promise<void> {
     const module = await WebAssembly.compile(decodeBase64(TENSOR_KERNELS_WASM_BASE64));
     const instance = await WebAssembly.instantiate(module, { env: { memory: backend.wasm.asm.memory, abort() {} } });
     const k = instance.exports as unknown as TensorKernelExports;
-    const register = (kernelName: string, run: (inputs: tf.NamedTensorInfoMap, b: WasmBackendInternals) => tf.TensorInfo) =>
-      tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: ({ inputs, backend: b }) => run(inputs, b as unknown as WasmBackendInternals) });
+    type Run = (inputs: tf.NamedTensorInfoMap, b: WasmBackendInternals, attrs: tf.NamedAttrMap) => tf.TensorInfo | tf.TensorInfo[];
+    const register = (kernelName: string, run: Run) => tf.registerKernel({
+      kernelName, backendName: "wasm",
+      kernelFunc: ({ inputs, backend: b, attrs }) => run(inputs, b as unknown as WasmBackendInternals, attrs ?? {}),
+    });
     register("QdfTranspose2D", ({ x }, b) => {
       float32(x!, "QdfTranspose2D");
       const [rows, cols] = x!.shape as [number, number];
@@ -60,6 +66,24 @@ export function loadTensorKernels(): Promise<void> {
       const [rows, cols] = y!.shape as [number, number];
       if (dy!.shape[0] === 1 && rows !== 1) k.reluGradRow(at(b, dy!), at(b, y!), rows, cols, at(b, out));
       else k.reluGrad(at(b, dy!), at(b, y!), rows * cols, at(b, out));
+      return out;
+    });
+    register("QdfGatherAffineRelu", ({ rho, idx, alpha, beta }, b) => {
+      const n = rho!.shape[0]!, h = alpha!.shape[1]!;
+      const out = b.makeOutput([n, h], "float32");
+      k.gatherAffineRelu(at(b, rho!), at(b, idx!), at(b, alpha!), at(b, beta!), n, h, at(b, out));
+      return out;
+    });
+    register("QdfSegmentSums", ({ g, rho, idx }, b, { segments }) => {
+      const [n, h] = g!.shape as [number, number], nSeg = segments as number;
+      const outA = b.makeOutput([nSeg, h], "float32"), outB = b.makeOutput([nSeg, h], "float32");
+      k.segmentSums(at(b, g!), at(b, rho!), at(b, idx!), n, h, nSeg, at(b, outA), at(b, outB));
+      return [outA, outB];
+    });
+    register("QdfRowDots", ({ g, alpha, idx }, b) => {
+      const [n, h] = g!.shape as [number, number];
+      const out = b.makeOutput([n, 1], "float32");
+      k.rowDots(at(b, g!), at(b, alpha!), at(b, idx!), n, h, at(b, out));
       return out;
     });
   })();
@@ -84,4 +108,19 @@ export function reluGradT(dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
   const row = dy.shape[0] === 1 && dy.shape[1] === y.shape[1];
   if (dy.size !== y.size && !row) throw new Error(`reluGradT: shapes [${dy.shape}] and [${y.shape}]`);
   return tf.engine().runKernel("QdfReluGrad", { dy, y }) as tf.Tensor2D;
+}
+
+/** relu(rho[p] alpha[idx[p]] + beta[idx[p]]) per row p: rho [N, 1], idx int32 [N], alpha and beta [K, H] -> [N, H]. */
+export function gatherAffineReluT(rho: tf.Tensor2D, idx: tf.Tensor1D, alpha: tf.Tensor2D, beta: tf.Tensor2D): tf.Tensor2D {
+  return tf.engine().runKernel("QdfGatherAffineRelu", { rho, idx, alpha, beta }) as tf.Tensor2D;
+}
+
+/** Per segment k of idx: [sum of rho[p] g[p], sum of g[p]] over the rows p with idx[p] = k, each [segments, H]. */
+export function segmentSumsT(g: tf.Tensor2D, rho: tf.Tensor2D, idx: tf.Tensor1D, segments: number): [tf.Tensor2D, tf.Tensor2D] {
+  return tf.engine().runKernel("QdfSegmentSums", { g, rho, idx }, { segments }) as unknown as [tf.Tensor2D, tf.Tensor2D];
+}
+
+/** g[p] . alpha[idx[p]] per row p: [N, 1]. */
+export function rowDotsT(g: tf.Tensor2D, alpha: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
+  return tf.engine().runKernel("QdfRowDots", { g, alpha, idx }) as tf.Tensor2D;
 }

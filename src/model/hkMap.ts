@@ -1,6 +1,7 @@
 // The Hohenberg-Kohn map: electron density at each field point -> external potential there.
 import * as tf from "@tensorflow/tfjs-core";
 import { dense, denseRelu, type DenseLayer } from "./functional.js";
+import { hkSecondLayer } from "./hkIntervals.js";
 
 /**
  * rho [N, 1] -> V_pred [N, 1]: u = rho W_density^T + b; layers of relu(u W^T + b); V = u W_potential^T + b.
@@ -16,8 +17,11 @@ export function hkMap(rho: tf.Tensor2D, input: DenseLayer, layers: DenseLayer[],
     weight: tf.matMul(first.weight, input.weight),
     bias: tf.add(tf.reshape(tf.matMul(first.weight, tf.reshape(input.bias, [h, 1])), [first.bias.shape[0]]), first.bias),
   };
-  let u = denseRelu(rho, folded);
-  for (const layer of rest) u = denseRelu(u, layer);
+  const [second, ...more] = rest;
+  let u = second
+    ? hkSecondLayer(rho, tf.reshape(folded.weight, [1, h]), tf.reshape(folded.bias, [1, h]), second.weight, second.bias)
+    : denseRelu(rho, folded);
+  for (const layer of more) u = denseRelu(u, layer);
   return dense(u, output);
 }
 
