@@ -35,11 +35,29 @@ function matmulCeiling(): number {
   return (2 * 729 * 250 * 250) / (best * 1e6);
 }
 
-/** Multiply-add FLOPs of one E step + V step for a molecule (forward + both backward matmuls of every layer). */
-function flopsPerMolecule(f: MoleculeFeatures, D: number, Lf: number, H: number, Lhk: number): number {
-  const N = f.nField, nOrb = f.orbitalIndex.length;
-  const lcao = 3 * 2 * N * nOrb * D; // B C forward, dB and dC backward
+/**
+ * Matmul FLOPs of one E step + V step for a molecule as the reference computes them: Psi = B C, every layer on every
+ * field point, forward and both gradient products.
+ */
+function referenceFlops(f: MoleculeFeatures, D: number, Lf: number, H: number, Lhk: number): number {
+  const N = f.nField, n = f.orbitalIndex.length;
+  const lcao = 3 * 2 * N * n * D; // B C forward, dB and dC backward
   return 2 * lcao + Lf * 3 * 2 * N * D * D + Lhk * 3 * 2 * N * H * H;
+}
+
+/**
+ * The same for qdf-wasm's formulation (exact in real arithmetic, fewer products): the E step's first layer through
+ * the basis (src/model/factoredLayer.ts), the V step's density straight from B and C, and the HK map's second
+ * layer on at most H + 1 intervals of rho per batch (src/model/hkIntervals.ts), its share per molecule.
+ */
+function flopsHere(f: MoleculeFeatures, D: number, Lf: number, H: number, Lhk: number, batch: number): number {
+  const N = f.nField, n = f.orbitalIndex.length;
+  const firstLayer = 2 * (2 * N * n * n + n * n * D + n * D * D + N * n * D) // Gram, G C, C S W^T, B F
+    + 2 * (3 * N * n * D + 2 * n * D * D + n * n * D + N * n * n); // dF, dB, dC, dW, C dq C^T, B K
+  const functional = firstLayer + (Lf - 1) * 3 * 2 * N * D * D;
+  const density = 3 * 2 * N * n * D;
+  const hk = Lhk >= 2 ? (6 * 2 * (H + 1) * H * H) / batch + (Lhk - 2) * 3 * 2 * N * H * H : Lhk * 3 * 2 * N * H * H;
+  return functional + density + hk;
 }
 
 async function main(): Promise<void> {
@@ -67,16 +85,23 @@ async function main(): Promise<void> {
   const parallel = WORKERS > 1 ? await parallelEpoch(config, weights, data, hyper) : null;
   const n = data.train.length;
   const atoms = data.train.reduce((s, f) => s + f.nAtoms, 0) / n;
-  const gflop = data.train.reduce((s, f) => s + flopsPerMolecule(f, config.dim, config.layerFunctional, config.hiddenHK, config.layerHK), 0) / n / 1e9;
+  const mean = (flops: (f: MoleculeFeatures) => number) => data.train.reduce((s, f) => s + flops(f), 0) / n / 1e9;
+  const { dim, layerFunctional, hiddenHK, layerHK } = config;
+  const gflopRef = mean((f) => referenceFlops(f, dim, layerFunctional, hiddenHK, layerHK));
+  const gflop = mean((f) => flopsHere(f, dim, layerFunctional, hiddenHK, layerHK, hyper.batchSize));
   const rate = n / seconds;
   const result = {
     molecules: n, meanAtoms: +atoms.toFixed(2), seconds: +seconds.toFixed(2),
     moleculesPerSecond: +rate.toFixed(2),
     matmulCeilingGflops: +ceiling.toFixed(1),
+    /** Matmul work per molecule as the reference does it, and as qdf-wasm does it. */
+    referenceGflopPerMolecule: +gflopRef.toFixed(3),
     gflopPerMolecule: +gflop.toFixed(3),
     achievedGflops: +(rate * gflop).toFixed(1),
-    /** Molecules/s if every matmul ran at the ceiling and nothing else took time. */
+    /** Molecules/s if every matmul ran at the ceiling and nothing else took time (the reference's work, and ours). */
+    referenceMatmulBoundMoleculesPerSecond: +(ceiling / gflopRef).toFixed(2),
     matmulBoundMoleculesPerSecond: +(ceiling / gflop).toFixed(2),
+    fractionOfBound: +((rate * gflop) / ceiling).toFixed(3),
     tensorLeak,
     ...(parallel ? {
       workers: WORKERS, parallelSeconds: +parallel.seconds.toFixed(2),
@@ -87,7 +112,8 @@ async function main(): Promise<void> {
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(`train: ${rate.toFixed(2)} molecules/s (published sizes, batch 4, E+V steps, mean ${atoms.toFixed(1)} atoms); ` +
-    `matmul ceiling ${ceiling.toFixed(1)} GFLOP/s -> at most ${(ceiling / gflop).toFixed(1)} molecules/s for ${gflop.toFixed(2)} GFLOP/molecule`);
+    `matmul ceiling ${ceiling.toFixed(1)} GFLOP/s -> at most ${(ceiling / gflop).toFixed(1)} molecules/s for our ${gflop.toFixed(2)} ` +
+    `GFLOP/molecule (${(ceiling / gflopRef).toFixed(1)} for the reference's ${gflopRef.toFixed(2)}); ${((rate * gflop) / ceiling * 100).toFixed(0)}% of our bound`);
   if (parallel) console.log(`train --workers ${WORKERS}: ${(n / parallel.seconds).toFixed(2)} molecules/s, ${(seconds / parallel.seconds).toFixed(2)}x one process`);
   model.dispose();
 }
