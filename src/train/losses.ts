@@ -42,8 +42,6 @@ export interface LossGradients {
   value: number;
   /** By parameter name; a parameter the loss does not reach is absent (PyTorch's grad None: it matters to Adam). */
   grads: Map<string, Float32Array>;
-  /** Milliseconds a worker spent on it (weights set, forward and backward), for benchmarks. */
-  ms?: number;
 }
 
 /** The loss and its gradients over every parameter of the model it reaches. */
@@ -60,23 +58,21 @@ export function lossGradients(model: QdfModel, loss: () => tf.Scalar): LossGradi
   return { value: v, grads: out };
 }
 
-/** Contiguous shares of n items, in order, sizes as equal as possible (the larger first), none empty. */
-export function shareSizes(n: number, workers: number): number[] {
-  const w = Math.max(1, Math.min(workers, n));
-  return Array.from({ length: w }, (_, i) => Math.floor(n / w) + (i < n % w ? 1 : 0));
-}
-
-/** The shares' losses and gradients summed in share order (a parameter absent from every share stays absent). */
-export function sumShares(shares: LossGradients[]): LossGradients {
-  let value = 0;
-  const grads = new Map<string, Float32Array>();
-  for (const s of shares) {
-    value += s.value;
-    for (const [name, g] of s.grads) {
-      const acc = grads.get(name);
-      if (!acc) grads.set(name, Float32Array.from(g));
-      else for (let i = 0; i < acc.length; i++) acc[i]! += g[i]!;
-    }
+/**
+ * Splits items 0..n-1 with the given costs into min(workers, n) non-empty shares of near-equal total cost (largest
+ * first, each to the least loaded share; ties by position), each share's items in order, shares ordered by their
+ * first item: deterministic for a given batch. The step is the same whatever the split (the gradients are summed).
+ */
+export function balancedShares(costs: number[], workers: number): number[][] {
+  const w = Math.max(1, Math.min(workers, costs.length));
+  const shares: number[][] = Array.from({ length: w }, () => []);
+  const load = new Array<number>(w).fill(0);
+  const order = costs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]! || a - b);
+  for (const i of order) {
+    let s = 0;
+    for (let k = 1; k < w; k++) if (load[k]! < load[s]!) s = k;
+    shares[s]!.push(i);
+    load[s]! += costs[i]!;
   }
-  return { value, grads };
+  return shares.map((share) => share.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
 }

@@ -1,14 +1,17 @@
-// Data-parallel training (Node): worker threads with model replicas compute shares of each step's gradients (TrainPool).
+// Data-parallel training (Node): worker threads with model replicas run each epoch in lockstep (TrainPool).
 import type { QdfModelData } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";
 import type { SpawnWorker, WorkerHandle } from "../workers/protocol.js";
 import { RemoteWorker } from "../workers/remoteWorker.js";
 import { spawnWorkerScript } from "../workers/spawn.js";
-import type { LossGradients } from "./losses.js";
+import { parameterShapes } from "../model/config.js";
+import { SharedGradients } from "./sharedGradients.js";
 import type { TrainWorkerApi } from "./trainWorkerApi.js";
-import type { GradientPool, ShareRequest } from "./trainer.js";
+import type { EpochRequest, EpochResult, GradientPool } from "./trainer.js";
 
 const CLOSED = "the training pool was closed";
+/** How often the epoch's progress is read from the shared buffer (ms). */
+const PROGRESS_MS = 100;
 
 /** Beside this module in dist/src/train and in the flat rollup bundle alike. */
 export const spawnTrainWorker: SpawnWorker = () => spawnWorkerScript(new URL("./trainWorkerNode.js", import.meta.url));
@@ -21,12 +24,14 @@ class TrainSlot extends RemoteWorker<TrainWorkerApi> {
 }
 
 /**
- * `workers` training workers, started at once. Trainer.trainEpochAsync sends every step's weights and each worker's
- * share; close() ends the workers so the process can exit by itself.
+ * `workers` training workers, started at once. Each holds a replica and an Adam; per step they exchange gradients
+ * through a SharedArrayBuffer and take the same step (src/train/trainWorkerApi.ts), so only each epoch's start and
+ * end cross the message channel. close() ends the workers so the process can exit by itself.
  */
 export class TrainPool implements GradientPool {
   readonly size: number;
   private readonly slots: TrainSlot[];
+  private shared: SharedGradients | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(workers: number, spawn: SpawnWorker = spawnTrainWorker) {
@@ -37,20 +42,36 @@ export class TrainPool implements GradientPool {
 
   async init(model: QdfModelData, train: MoleculeFeatures[], outputs: number): Promise<void> {
     if (this.closing) throw new Error(CLOSED);
-    await Promise.all(this.slots.map((s) => s.guard(s.api.init(model, train, outputs))));
+    const shapes = [...parameterShapes(model.config)];
+    const names = shapes.map(([name]) => name), sizes = shapes.map(([, shape]) => shape.reduce((a, b) => a * b, 1));
+    const buffer = new SharedArrayBuffer(SharedGradients.bytes(sizes, this.size, train.length));
+    this.shared = new SharedGradients(buffer, names, sizes, this.size, train.length);
+    await Promise.all(this.slots.map((s, index) => s.guard(s.api.init(model, train, outputs, { buffer, index, count: this.size }))));
   }
 
-  computeShares(weights: Map<string, Float32Array>, shares: ShareRequest[]): Promise<LossGradients[]> {
-    if (this.closing) return Promise.reject(new Error(CLOSED));
-    if (shares.length > this.size) return Promise.reject(new Error(`${shares.length} shares for ${this.size} workers`));
-    return Promise.all(shares.map((share, i) => {
-      const s = this.slots[i]!;
-      return s.guard(s.api.computeShare(weights, share) as Promise<LossGradients>);
-    }));
+  async runEpoch(request: EpochRequest, onBatch?: (batch: number, lossE: number, lossV: number) => void): Promise<EpochResult> {
+    if (this.closing) throw new Error(CLOSED);
+    const shared = this.shared;
+    if (!shared) throw new Error("TrainPool.runEpoch before init()");
+    shared.reset();
+    let reported = 0;
+    const report = () => {
+      for (const done = shared.batchesDone(); reported < done; reported++) onBatch?.(reported, ...shared.batchLosses(reported));
+    };
+    const timer = setInterval(report, PROGRESS_MS);
+    try {
+      const results = await Promise.all(this.slots.map((s) => s.guard(s.api.runEpoch(request) as Promise<EpochResult>)
+        .catch((e: unknown) => { shared.abort(); throw e; })));
+      report();
+      return results[0]!;
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Terminates every worker; safe to call again. */
   close(): Promise<void> {
+    this.shared?.abort();
     this.closing ??= Promise.all(this.slots.map((s) => s.close())).then(() => undefined);
     return this.closing;
   }

@@ -1,53 +1,115 @@
-// The training worker's body: a model replica that computes one share of a step's loss and gradients at given weights.
+// The training worker's body: a model replica and its own Adam, running whole epochs in lockstep with the other workers.
 import * as tf from "@tensorflow/tfjs-core";
-import { transfer } from "comlink/dist/esm/comlink.mjs";
 import type { QdfModelData } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
+import { Adam } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { lossE, lossGradients, lossV, type LossGradients } from "./losses.js";
-import type { ShareRequest } from "./trainer.js";
+import { balancedShares, lossE, lossGradients, lossV } from "./losses.js";
+import { SharedGradients } from "./sharedGradients.js";
+import type { EpochRequest, EpochResult } from "./trainer.js";
+
+/** Where this worker's gradients go: the shared buffer, and its slot (= its share of each batch). */
+export interface SharedSetup {
+  buffer: SharedArrayBuffer;
+  index: number;
+  count: number;
+}
 
 /** The API a training worker exposes over Comlink (arguments and results structured-cloneable). */
 export interface TrainWorkerApi {
-  /** Starts the backend, builds the replica and keeps the training set (indices in requests refer to it). */
-  init(model: QdfModelData, train: MoleculeFeatures[], outputs: number): Promise<void>;
-  /** Sets the replica's weights, then this share's loss and gradients (the Trainer's own loss functions). */
-  computeShare(weights: Map<string, Float32Array>, share: ShareRequest): LossGradients;
+  /** Starts the backend, builds the replica and its Adam, and keeps the training set (batches index into it). */
+  init(model: QdfModelData, train: MoleculeFeatures[], outputs: number, shared: SharedSetup): Promise<void>;
+  /** One epoch from the given weights and Adam state; worker 0 returns the final ones. */
+  runEpoch(request: EpochRequest): EpochResult;
 }
 
-let replica: { model: QdfModel; train: MoleculeFeatures[]; outputs: number } | null = null;
+interface Replica {
+  model: QdfModel;
+  adam: Adam;
+  train: MoleculeFeatures[];
+  outputs: number;
+  shared: SharedGradients;
+  index: number;
+}
 
-/** An array that owns its whole buffer, so transferring it detaches nothing else (never wasm memory). */
-function owned(a: Float32Array): Float32Array {
-  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? a : a.slice();
+let replica: Replica | null = null;
+
+/**
+ * A molecule's share of a step's work, up to a constant: its matmuls scale with its field points N, the dense layers
+ * as N D^2 and the orbital products as N nOrb D (plus N nOrb^2 for the Gram matrix).
+ */
+function stepCost(f: MoleculeFeatures, dim: number): number {
+  const n = f.orbitalIndex.length;
+  return f.nField * (18 * dim * dim + 12 * n * dim + 4 * n * n);
+}
+
+/**
+ * Every step: this worker's share of the batch (balancedShares, the same split in every worker) -> its gradients into
+ * its slot -> barrier -> all slots summed in share order -> the same Adam step in every worker. So the replicas stay
+ * identical, and each step is the one-process step up to float summation order; no weights travel between steps.
+ */
+function runEpoch(r: Replica, request: EpochRequest): EpochResult {
+  const { model, adam, train, outputs, shared, index } = r;
+  for (const [name, data] of request.weights) {
+    const t = tf.tensor(data, model.p(name).shape);
+    model.p(name).assign(t);
+    t.dispose();
+  }
+  adam.state.clear();
+  for (const [name, st] of request.adam) adam.state.set(name, { step: st.step, m: st.m.slice(), v: st.v.slice() });
+  adam.sync();
+  const losses: [number, number][] = [];
+  let set = 0, computeMs = 0, waitMs = 0;
+  try {
+    for (let b = 0; b < request.batches.length; b++) {
+      const batch = request.batches[b]!.map((i) => train[i]!);
+      const shares = balancedShares(batch.map((f) => stepCost(f, model.config.dim)), shared.count);
+      const mine = shares[index]?.map((i) => batch[i]!) ?? null;
+      const pair: number[] = [];
+      for (const which of ["E", "V"] as const) {
+        const t0 = performance.now();
+        const denominator = which === "E" ? batch.length * outputs : batch.reduce((n, f) => n + f.nField, 0);
+        const g = mine && lossGradients(model, () => which === "E"
+          ? lossE(model, mine, outputs, denominator) : lossV(model, mine, denominator));
+        shared.write(set, index, g);
+        const t1 = performance.now();
+        shared.barrier();
+        const t2 = performance.now();
+        const total = shared.sum(set, shares.length);
+        set ^= 1;
+        if (!Number.isFinite(total.value)) return { losses, nonFinite: { batch: b, which, value: total.value } };
+        adam.step(total.grads, request.lr);
+        pair.push(total.value);
+        computeMs += t1 - t0 + performance.now() - t2;
+        waitMs += t2 - t1;
+      }
+      losses.push([pair[0]!, pair[1]!]);
+      if (index === 0) shared.reportBatch(b, pair[0]!, pair[1]!);
+    }
+  } finally {
+    model.invalidate();
+  }
+  if (index !== 0) return { losses };
+  return { losses, weights: adam.values, adam: adam.state, ms: { compute: computeMs, wait: waitMs } };
 }
 
 export const trainWorkerApi: TrainWorkerApi = {
-  async init(model, train, outputs) {
+  async init(model, train, outputs, shared) {
     await initBackend();
     registerTrainingGradients();
     replica?.model.dispose();
-    replica = { model: new QdfModel(model), train, outputs };
+    const m = new QdfModel(model);
+    const names = [...m.params.keys()];
+    replica = {
+      model: m, adam: new Adam(m.params), train, outputs, index: shared.index,
+      shared: new SharedGradients(shared.buffer, names, names.map((n) => m.p(n).size), shared.count, train.length),
+    };
   },
 
-  computeShare(weights, share) {
+  runEpoch(request) {
     if (!replica) throw new Error("training worker has no model: init() first");
-    const { model, train, outputs } = replica;
-    const t0 = performance.now();
-    for (const [name, data] of weights) {
-      const v = model.p(name);
-      const t = tf.tensor(data, v.shape);
-      v.assign(t);
-      t.dispose();
-    }
-    const batch = share.indices.map((i) => train[i]!);
-    const r = lossGradients(model, () => share.which === "E"
-      ? lossE(model, batch, outputs, share.denominator)
-      : lossV(model, batch, share.denominator));
-    const grads = new Map<string, Float32Array>();
-    for (const [name, g] of r.grads) grads.set(name, owned(g));
-    return transfer({ value: r.value, grads, ms: performance.now() - t0 }, [...grads.values()].map((g) => g.buffer as ArrayBuffer));
+    return runEpoch(replica, request);
   },
 };

@@ -5,7 +5,7 @@ import type { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../api/predict.js";
 import { Adam, type AdamParamState } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { lossE, lossGradients, lossV, shareSizes, sumShares, TRAIN_NORM, type LossGradients } from "./losses.js";
+import { lossE, lossGradients, lossV, TRAIN_NORM, type LossGradients } from "./losses.js";
 
 export { TRAIN_NORM } from "./losses.js";
 import type { QdfModelData } from "../model/config.js";
@@ -55,21 +55,31 @@ export class NonFiniteLossError extends Error {
 }
 
 
-/** One worker's part of a step: its molecules (indices into the training set), which loss, the batch's count. */
-export interface ShareRequest {
-  indices: number[];
-  which: "E" | "V";
-  /** B x K for loss_E, the batch's field points for loss_V: the share returns its part of the batch's mean. */
-  denominator: number;
+/** One epoch for a pool of workers: its start (weights, Adam state), learning rate and batches (training-set indices). */
+export interface EpochRequest {
+  weights: Map<string, Float32Array>;
+  adam: Map<string, AdamParamState>;
+  lr: number;
+  batches: number[][];
 }
 
-/** Computes shares of a step's gradients elsewhere (src/train/parallel.ts: worker threads). */
+/** What a pool's epoch gives back: every batch's summed losses and, unless a loss was not finite, the final state. */
+export interface EpochResult {
+  losses: [number, number][];
+  nonFinite?: { batch: number; which: "E" | "V"; value: number };
+  weights?: Map<string, Float32Array>;
+  adam?: Map<string, AdamParamState>;
+  /** Milliseconds one worker spent computing, and waiting for the others at the step barriers (for benchmarks). */
+  ms?: { compute: number; wait: number };
+}
+
+/** Runs epochs in workers (src/train/parallel.ts: worker threads). */
 export interface GradientPool {
   readonly size: number;
   /** Gives every worker the model's config and the training set (once per run). */
   init(model: QdfModelData, train: MoleculeFeatures[], outputs: number): Promise<void>;
-  /** Share i runs on worker i with the given weights; results in share order. */
-  computeShares(weights: Map<string, Float32Array>, shares: ShareRequest[]): Promise<LossGradients[]>;
+  /** One epoch of E and V steps, each step's gradients split among the workers and summed. */
+  runEpoch(request: EpochRequest, onBatch?: (batch: number, lossE: number, lossV: number) => void): Promise<EpochResult>;
 }
 
 export class Trainer {
@@ -158,38 +168,38 @@ export class Trainer {
   }
 
   /**
-   * trainEpoch with each step's gradients computed by the pool's workers, each on a contiguous share of the batch
-   * (its part of the batch's mean loss), summed here in share order and applied by this Adam: the same step as
-   * trainEpoch's up to float summation order. Without a pool (or a pool of one): trainEpoch itself.
+   * trainEpoch run by the pool's workers: each step's batch is split among them (balanced by field points), their
+   * gradients summed in share order and the same Adam step taken in every worker: the same steps as trainEpoch's up
+   * to float summation order. The model and Adam here take the epoch's final state. Without a pool (or a pool of
+   * one): trainEpoch itself.
    */
   async trainEpochAsync(pool?: GradientPool | null,
                         onBatch?: (batch: number, nBatches: number, lossE: number, lossV: number) => void): Promise<{ lossE: number; lossV: number }> {
     if (!pool || pool.size <= 1) return this.trainEpoch(onBatch);
-    const lr = learningRate(this.schedule, this.epoch);
-    const train = this.data.train;
     const batches = this.batchIndices();
-    let sumE = 0, sumV = 0;
-    for (let b = 0; b < batches.length; b++) {
-      const idx = batches[b]!, batch = idx.map((j) => train[j]!);
-      const shares: number[][] = [];
-      let at = 0;
-      for (const size of shareSizes(idx.length, pool.size)) { shares.push(idx.slice(at, at + size)); at += size; }
-      const step = async (which: "E" | "V", denominator: number) => {
-        const r = sumShares(await pool.computeShares(this.currentWeights(), shares.map((indices) => ({ indices, which, denominator }))));
-        this.check(r.value, which, b, batch);
-        this.adam.step(r.grads, lr);
-        return r.value;
-      };
-      const e = await step("E", batch.length * this.data.outputs);
-      const v = await step("V", batch.reduce((n, f) => n + f.nField, 0));
-      sumE += e;
-      sumV += v;
-      onBatch?.(b, batches.length, e, v);
+    const r = await pool.runEpoch({ weights: this.currentWeights(), adam: this.adam.state, lr: learningRate(this.schedule, this.epoch), batches },
+      (b, e, v) => onBatch?.(b, batches.length, e, v));
+    this.lastEpochMs = r.ms ?? null;
+    if (r.nonFinite) {
+      const { batch, which, value } = r.nonFinite;
+      throw new NonFiniteLossError(this.epoch, batch, batches[batch]!.map((j) => this.data.train[j]!.id), which, value);
     }
+    if (!r.weights || !r.adam) throw new Error("the training pool returned no weights");
+    for (const [name, v] of this.model.params) {
+      const t = tf.tensor(r.weights.get(name)!, v.shape);
+      v.assign(t);
+      t.dispose();
+    }
+    this.adam.state.clear();
+    for (const [name, st] of r.adam) this.adam.state.set(name, st);
+    this.adam.sync();
     this.model.invalidate();
     this.epoch++;
-    return { lossE: sumE, lossV: sumV };
+    return { lossE: r.losses.reduce((s, [e]) => s + e, 0), lossV: r.losses.reduce((s, [, v]) => s + v, 0) };
   }
+
+  /** The last pooled epoch's compute and barrier-wait milliseconds in one worker (benchmarks). */
+  lastEpochMs: { compute: number; wait: number } | null = null;
 
   /** The variables' values (what the in-process forward reads; weights set from outside between steps count too). */
   private currentWeights(): Map<string, Float32Array> {

@@ -11,7 +11,7 @@ import { QdfModel } from "../../src/model/qdf.js";
 import type { Weights } from "../../src/model/config.js";
 import { prepareData } from "../../src/train/dataset.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../../src/train/checkpoint.js";
-import { shareSizes } from "../../src/train/losses.js";
+import { balancedShares } from "../../src/train/losses.js";
 import { TrainPool } from "../../src/train/parallel.js";
 import { train } from "../../src/train/train.js";
 import { NonFiniteLossError, Trainer, type GradientPool } from "../../src/train/trainer.js";
@@ -57,11 +57,12 @@ async function runSmall(p: GradientPool | null) {
   return { traj, steps, weights, seconds };
 }
 
-test("shares: contiguous, in order, as equal as possible, none empty", () => {
-  assert.equal(shareSizes(4, 2), [2, 2]);
-  assert.equal(shareSizes(5, 2), [3, 2]);
-  assert.equal(shareSizes(1, 2), [1]);
-  assert.equal(shareSizes(7, 3), [3, 2, 2]);
+test("shares: balanced by cost, non-empty, each in order, deterministic", () => {
+  assert.equal(balancedShares([1, 1, 1, 1], 2), [[0, 2], [1, 3]]);
+  assert.equal(balancedShares([10, 1, 1, 8], 2), [[0], [1, 2, 3]]);
+  assert.equal(balancedShares([5, 9, 4, 6], 2), [[0, 3], [1, 2]]);
+  assert.equal(balancedShares([3], 2), [[0]]);
+  assert.equal(balancedShares([2, 2, 2, 2, 2, 2, 2], 3), [[0, 3, 6], [1, 4], [2, 5]]);
 });
 
 test("2 workers vs one process: every step's losses and the final weights within 1e-4; the reference within 1e-3", async () => {
