@@ -12,7 +12,10 @@ import type { Weights } from "../../src/model/config.js";
 import { prepareData } from "../../src/train/dataset.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../../src/train/checkpoint.js";
 import { balancedShares } from "../../src/train/losses.js";
-import { TrainPool } from "../../src/train/parallel.js";
+import { spawnTrainWorker, TrainPool } from "../../src/train/parallel.js";
+import { spawnWorkerScript } from "../../src/workers/spawn.js";
+import { initialWeights } from "../../src/train/init.js";
+import { Rng } from "../../src/train/rng.js";
 import { train } from "../../src/train/train.js";
 import { NonFiniteLossError, Trainer, type GradientPool } from "../../src/train/trainer.js";
 import { repoRoot, sharedPath } from "../shared.js";
@@ -119,6 +122,27 @@ test("with workers: a non-finite loss stops training naming epoch, batch and mol
     assert.instance(e, NonFiniteLossError);
     assert.match((e as Error).message, /non-finite loss_E \(Infinity\) at epoch 0, batch 1, molecules /);
     assert.ok((e as Error).message.includes(splits.train[5]!.id), (e as Error).message);
+  }
+});
+
+test("a worker dying mid-epoch fails the epoch, and its partner is released from the step barrier (no hang)", async () => {
+  const data = prepareData(loadSplits(DATASET), tiny, null);
+  const config = { ...tiny, orbitalDict: data.orbitalDict, outputs: data.outputs };
+  const model = new QdfModel({ config, weights: initialWeights(config, new Rng(1)) });
+  let spawned = 0;
+  const crashing = new TrainPool(2, () => (spawned++ === 1
+    ? spawnWorkerScript(new URL("./crashingTrainWorker.js", import.meta.url)) : spawnTrainWorker()));
+  try {
+    await crashing.init(model.toData(), data.train, data.outputs);
+    const trainer = new Trainer(model, data, { ...hyper, epochs: 1 });
+    const t0 = performance.now();
+    await trainer.trainEpochAsync(crashing).then(() => assert.unreachable("the epoch succeeded"), (e: Error) => {
+      assert.match(e.message, /training worker died|aborted/);
+    });
+    assert.ok(performance.now() - t0 < 10_000, "the failure took too long");
+  } finally {
+    await crashing.close();
+    model.dispose();
   }
 });
 
