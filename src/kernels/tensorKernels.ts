@@ -17,12 +17,20 @@ interface TensorKernelExports {
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here (its memory and where each tensor lives in it). */
 interface WasmBackendInternals {
-  wasm: { asm: { memory: WebAssembly.Memory } };
+  wasm?: { asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
 }
 
 let loading: Promise<void> | null = null;
+/** Why the kernels are not in use (null: they are), e.g. a shared memory (tfjs's threaded build) they cannot import. */
+let unavailable: string | null = "not loaded yet";
+
+/** Why the heap kernels are not in use, or null; tests may force the plain-tfjs fallback with `force`. */
+export function tensorKernelsUnavailable(force?: string | null): string | null {
+  if (force !== undefined) unavailable = force;
+  return unavailable;
+}
 
 const at = (backend: WasmBackendInternals, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
 const float32 = (t: tf.TensorInfo, what: string) => {
@@ -37,8 +45,14 @@ const float32 = (t: tf.TensorInfo, what: string) => {
 export function loadTensorKernels(): Promise<void> {
   loading ??= (async () => {
     const backend = tf.backend() as unknown as WasmBackendInternals;
+    const memory = backend.wasm?.asm?.memory;
+    if (!(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof ArrayBuffer)) {
+      // tfjs's threaded build (cross-origin isolated pages) has a shared memory: use plain tfjs ops instead.
+      unavailable = "tfjs-backend-wasm's memory is not a plain (unshared) WebAssembly.Memory";
+      return;
+    }
     const module = await WebAssembly.compile(decodeBase64(TENSOR_KERNELS_WASM_BASE64));
-    const instance = await WebAssembly.instantiate(module, { env: { memory: backend.wasm.asm.memory, abort() {} } });
+    const instance = await WebAssembly.instantiate(module, { env: { memory, abort() {} } });
     const k = instance.exports as unknown as TensorKernelExports;
     type Run = (inputs: tf.NamedTensorInfoMap, b: WasmBackendInternals, attrs: tf.NamedAttrMap) => tf.TensorInfo | tf.TensorInfo[];
     const register = (kernelName: string, run: Run) => tf.registerKernel({
@@ -86,20 +100,24 @@ export function loadTensorKernels(): Promise<void> {
       k.rowDots(at(b, g!), at(b, alpha!), at(b, idx!), n, h, at(b, out));
       return out;
     });
+    unavailable = null;
   })();
   return loading;
 }
 
-// These have no gradients: they serve inside hand-written gradients (customGrad), never on the tape.
+// These have no gradients: they serve inside hand-written gradients (customGrad), never on the tape. Each falls back
+// to plain tfjs ops (slower, same values up to summation order) where the kernels could not be loaded.
 
 /** x^T for x [rows, cols]. */
 export function transposeT(x: tf.Tensor2D): tf.Tensor2D {
+  if (unavailable) return tf.transpose(x);
   return tf.engine().runKernel("QdfTranspose2D", { x }) as tf.Tensor2D;
 }
 
 /** Column sums [1, cols] of x [rows, cols]; with w [rows, 1], of x * w. */
 export function columnSumsT(x: tf.Tensor2D, w?: tf.Tensor2D): tf.Tensor2D {
   if (w && w.size !== x.shape[0]) throw new Error(`columnSumsT: weights [${w.shape}] for ${x.shape[0]} rows`);
+  if (unavailable) return tf.sum(w ? tf.mul(x, tf.reshape(w, [-1, 1])) : x, 0, true);
   return tf.engine().runKernel("QdfColumnSums", w ? { x, w } : { x }) as tf.Tensor2D;
 }
 
@@ -107,20 +125,28 @@ export function columnSumsT(x: tf.Tensor2D, w?: tf.Tensor2D): tf.Tensor2D {
 export function reluGradT(dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
   const row = dy.shape[0] === 1 && dy.shape[1] === y.shape[1];
   if (dy.size !== y.size && !row) throw new Error(`reluGradT: shapes [${dy.shape}] and [${y.shape}]`);
+  if (unavailable) return tf.mul(dy, tf.step(y));
   return tf.engine().runKernel("QdfReluGrad", { dy, y }) as tf.Tensor2D;
 }
 
 /** relu(rho[p] alpha[idx[p]] + beta[idx[p]]) per row p: rho [N, 1], idx int32 [N], alpha and beta [K, H] -> [N, H]. */
 export function gatherAffineReluT(rho: tf.Tensor2D, idx: tf.Tensor1D, alpha: tf.Tensor2D, beta: tf.Tensor2D): tf.Tensor2D {
+  if (unavailable) return tf.relu(tf.add(tf.mul(rho, tf.gather(alpha, idx)), tf.gather(beta, idx))) as tf.Tensor2D;
   return tf.engine().runKernel("QdfGatherAffineRelu", { rho, idx, alpha, beta }) as tf.Tensor2D;
 }
 
 /** Per segment k of idx: [sum of rho[p] g[p], sum of g[p]] over the rows p with idx[p] = k, each [segments, H]. */
 export function segmentSumsT(g: tf.Tensor2D, rho: tf.Tensor2D, idx: tf.Tensor1D, segments: number): [tf.Tensor2D, tf.Tensor2D] {
+  if (unavailable) {
+    // The one-hot [segments, N] times g: O(segments N H), acceptable for a fallback.
+    const oneHot = tf.transpose(tf.cast(tf.oneHot(idx, segments), "float32")) as tf.Tensor2D;
+    return [tf.matMul(oneHot, tf.mul(g, rho)), tf.matMul(oneHot, g)];
+  }
   return tf.engine().runKernel("QdfSegmentSums", { g, rho, idx }, { segments }) as unknown as [tf.Tensor2D, tf.Tensor2D];
 }
 
 /** g[p] . alpha[idx[p]] per row p: [N, 1]. */
 export function rowDotsT(g: tf.Tensor2D, alpha: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
+  if (unavailable) return tf.sum(tf.mul(g, tf.gather(alpha, idx)), 1, true);
   return tf.engine().runKernel("QdfRowDots", { g, alpha, idx }) as tf.Tensor2D;
 }

@@ -3,7 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../src/model/backend.js";
-import { columnSumsT, reluGradT, transposeT } from "../../src/kernels/tensorKernels.js";
+import { columnSumsT, gatherAffineReluT, reluGradT, rowDotsT, segmentSumsT, tensorKernelsUnavailable,
+  transposeT } from "../../src/kernels/tensorKernels.js";
 
 await initBackend();
 
@@ -42,6 +43,27 @@ test("the kernels' outputs are ordinary tensors: no leak across a tidy", () => {
   const before = tf.memory().numTensors;
   tf.tidy(() => { const x = tf.ones([20, 30]) as tf.Tensor2D; transposeT(x); columnSumsT(x); reluGradT(x, x); });
   assert.is(tf.memory().numTensors, before);
+});
+
+test("loaded here; where they cannot load (tfjs's threaded build), plain tfjs ops give the same results", () => {
+  assert.is(tensorKernelsUnavailable(), null);
+  tf.tidy(() => {
+    const [n, h, k] = [300, 24, 7];
+    const x = tf.randomNormal([n, h]) as tf.Tensor2D, y = tf.randomNormal([n, h]) as tf.Tensor2D;
+    const rho = tf.randomUniform([n, 1]) as tf.Tensor2D, w = tf.randomNormal([n, 1]) as tf.Tensor2D;
+    const idx = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i * 5) % k), "int32");
+    const alpha = tf.randomNormal([k, h]) as tf.Tensor2D, beta = tf.randomNormal([k, h]) as tf.Tensor2D;
+    const all = () => [transposeT(x), columnSumsT(x), columnSumsT(x, w), reluGradT(x, y), reluGradT(tf.slice(x, 0, 1), y),
+      gatherAffineReluT(rho, idx, alpha, beta), ...segmentSumsT(x, rho, idx, k), rowDotsT(x, alpha, idx)];
+    const fast = all();
+    try {
+      tensorKernelsUnavailable("forced by a test");
+      const plain = all();
+      fast.forEach((t, i) => assert.ok(maxDiff(t, plain[i]!) <= 1e-4 * Math.max(1, tf.max(tf.abs(plain[i]!)).dataSync()[0]!), `output ${i}`));
+    } finally {
+      tensorKernelsUnavailable(null);
+    }
+  });
 });
 
 test.run();
