@@ -7,7 +7,8 @@ import { hkSecondLayer } from "./hkIntervals.js";
  * rho [N, 1] -> V_pred [N, 1]: u = rho W_density^T + b; layers of relu(u W^T + b); V = u W_potential^T + b.
  * u has rank one (rho times a row, plus a row), so the first HK layer is folded into it, exactly in real arithmetic:
  * u W_0^T + b_0 = rho (W_0 w)^T + (W_0 b + b_0). That spares an [N, H] x [H, H] matmul and its two gradient
- * matmuls (a third of the V step's work at the published sizes) for [H, H] x [H, 1] products.
+ * matmuls (a third of the V step's work at the published sizes) for [H, H] x [H, 1] products. The layer after it
+ * runs once per interval of rho between the folded layer's breakpoints (hkIntervals.ts), not once per point.
  */
 export function hkMap(rho: tf.Tensor2D, input: DenseLayer, layers: DenseLayer[], output: DenseLayer): tf.Tensor2D {
   if (layers.length === 0) return dense(dense(rho, input), output);

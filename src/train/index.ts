@@ -2,7 +2,7 @@
 export { train, prepareRun, dataFingerprint, PUBLISHED_SIZES, PUBLISHED_HYPERPARAMETERS,
   type TrainOptions, type ModelSizes, type EpochReport } from "./train.js";
 export { Trainer, NonFiniteLossError, TRAIN_NORM, type Hyperparameters, type EpochRow, type TrainerState,
-  type GradientPool, type EpochRequest, type EpochResult } from "./trainer.js";
+  type EpochRunner, type EpochRequest, type EpochResult } from "./trainer.js";
 export { balancedShares, type LossGradients } from "./losses.js";
 // TrainPool (worker threads, Node only) lives in ./parallel.js, outside this module so browser bundles stay free of it.
 export { Adam, ADAM_DEFAULTS, type AdamOptions, type AdamParamState } from "./adam.js";

@@ -7,7 +7,7 @@ import { spawnWorkerScript } from "../workers/spawn.js";
 import { parameterShapes } from "../model/config.js";
 import { SharedGradients } from "./sharedGradients.js";
 import type { TrainWorkerApi } from "./trainWorkerApi.js";
-import type { EpochRequest, EpochResult, GradientPool } from "./trainer.js";
+import type { EpochRequest, EpochResult, EpochRunner } from "./trainer.js";
 
 const CLOSED = "the training pool was closed";
 /** How often the epoch's progress is read from the shared buffer (ms). */
@@ -28,7 +28,7 @@ class TrainSlot extends RemoteWorker<TrainWorkerApi> {
  * through a SharedArrayBuffer and take the same step (src/train/trainWorkerApi.ts), so only each epoch's start and
  * end cross the message channel. close() ends the workers so the process can exit by itself.
  */
-export class TrainPool implements GradientPool {
+export class TrainPool implements EpochRunner {
   readonly size: number;
   private readonly slots: TrainSlot[];
   private shared: SharedGradients | null = null;

@@ -8,7 +8,7 @@ import { checkpointMismatch, CheckpointError, crc32, type Checkpoint } from "./c
 import { prepareData, type Splits, type TrainingData } from "./dataset.js";
 import { initialWeights } from "./init.js";
 import { Rng } from "./rng.js";
-import { Trainer, type EpochRow, type GradientPool, type Hyperparameters } from "./trainer.js";
+import { Trainer, type EpochRow, type EpochRunner, type Hyperparameters } from "./trainer.js";
 
 /** Model sizes for a new model (ignored with `init`, whose metadata fixes them): the config less what data decides. */
 export type ModelSizes = Omit<QdfConfig, "orbitalDict" | "outputs">;
@@ -43,7 +43,7 @@ export interface TrainOptions {
    * Workers that compute shares of every step's gradients (src/train/parallel.ts's TrainPool, Node): the same steps
    * up to float summation order. The caller closes it. Absent: everything in this thread.
    */
-  pool?: GradientPool;
+  pool?: EpochRunner;
   onBatch?: (epoch: number, batch: number, nBatches: number, lossE: number, lossV: number) => void;
   onEpoch?: (report: EpochReport) => void;
 }

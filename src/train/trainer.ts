@@ -74,7 +74,7 @@ export interface EpochResult {
 }
 
 /** Runs epochs in workers (src/train/parallel.ts: worker threads). */
-export interface GradientPool {
+export interface EpochRunner {
   readonly size: number;
   /** Gives every worker the model's config and the training set (once per run). */
   init(model: QdfModelData, train: MoleculeFeatures[], outputs: number): Promise<void>;
@@ -88,6 +88,8 @@ export class Trainer {
   epoch = 0;
   seconds = 0;
   log: EpochRow[] = [];
+  /** The last pooled epoch's compute and barrier-wait milliseconds in one worker (benchmarks). */
+  lastEpochMs: { compute: number; wait: number } | null = null;
   private readonly schedule: StepSchedule;
 
   constructor(readonly model: QdfModel, readonly data: TrainingData, readonly hyper: Hyperparameters) {
@@ -173,7 +175,7 @@ export class Trainer {
    * to float summation order. The model and Adam here take the epoch's final state. Without a pool (or a pool of
    * one): trainEpoch itself.
    */
-  async trainEpochAsync(pool?: GradientPool | null,
+  async trainEpochAsync(pool?: EpochRunner | null,
                         onBatch?: (batch: number, nBatches: number, lossE: number, lossV: number) => void): Promise<{ lossE: number; lossV: number }> {
     if (!pool || pool.size <= 1) return this.trainEpoch(onBatch);
     const batches = this.batchIndices();
@@ -197,9 +199,6 @@ export class Trainer {
     this.epoch++;
     return { lossE: r.losses.reduce((s, [e]) => s + e, 0), lossV: r.losses.reduce((s, [, v]) => s + v, 0) };
   }
-
-  /** The last pooled epoch's compute and barrier-wait milliseconds in one worker (benchmarks). */
-  lastEpochMs: { compute: number; wait: number } | null = null;
 
   /** The variables' values (what the in-process forward reads; weights set from outside between steps count too). */
   private currentWeights(): Map<string, Float32Array> {

@@ -17,7 +17,7 @@ import { spawnWorkerScript } from "../../src/workers/spawn.js";
 import { initialWeights } from "../../src/train/init.js";
 import { Rng } from "../../src/train/rng.js";
 import { train } from "../../src/train/train.js";
-import { NonFiniteLossError, Trainer, type GradientPool } from "../../src/train/trainer.js";
+import { NonFiniteLossError, Trainer, type EpochRunner } from "../../src/train/trainer.js";
 import { repoRoot, sharedPath } from "../shared.js";
 import { loadSplits, type Trajectory } from "./parityHelper.js";
 
@@ -37,7 +37,7 @@ function weightErrors(a: Weights, b: Weights): [string, number][] {
 }
 
 /** The small reference run (init weights, --no-shuffle), in this thread or over the pool. */
-async function runSmall(p: GradientPool | null) {
+async function runSmall(p: EpochRunner | null) {
   await initBackend();
   const traj = JSON.parse(readFileSync(sharedPath("reference", "train_under7_small_trajectory.json"), "utf8")) as Trajectory;
   const init = readModelFile(new Uint8Array(readFileSync(sharedPath("reference", "train_under7_small_init.safetensors"))));
