@@ -70,5 +70,5 @@ export class Adam {
 }
 
 function values(map: Map<string, Float32Array>, name: string, v: tf.Variable): void {
-  map.set(name, Float32Array.from(v.dataSync() as Float32Array));
+  map.set(name, (v.dataSync() as Float32Array).slice());
 }

@@ -46,16 +46,24 @@ export interface LossGradients {
 
 /** The loss and its gradients over every parameter of the model it reaches. */
 export function lossGradients(model: QdfModel, loss: () => tf.Scalar): LossGradients {
+  const grads = new Map<string, Float32Array>();
+  const value = withLossGradients(model, loss, (name, g) => grads.set(name, g.dataSync() as Float32Array));
+  return { value, grads };
+}
+
+/** The loss; `take` sees each gradient tensor (by parameter name, only those the loss reaches) while it is alive. */
+export function withLossGradients(model: QdfModel, loss: () => tf.Scalar, take: (name: string, g: tf.Tensor) => void): number {
   const { value, grads } = tf.variableGrads(loss, [...model.params.values()]);
-  const out = new Map<string, Float32Array>();
-  for (const [name, v] of model.params) {
-    const g = grads[v.name];
-    if (g) out.set(name, g.dataSync() as Float32Array);
+  try {
+    for (const [name, v] of model.params) {
+      const g = grads[v.name];
+      if (g) take(name, g);
+    }
+    return value.dataSync()[0]!;
+  } finally {
+    tf.dispose(Object.values(grads));
+    value.dispose();
   }
-  tf.dispose(Object.values(grads));
-  const v = value.dataSync()[0]!;
-  value.dispose();
-  return { value: v, grads: out };
 }
 
 /**

@@ -6,7 +6,8 @@ import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
 import { Adam } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { balancedShares, lossE, lossGradients, lossV } from "./losses.js";
+import { readTensor } from "../kernels/tensorKernels.js";
+import { balancedShares, lossE, lossV, withLossGradients } from "./losses.js";
 import { SharedGradients } from "./sharedGradients.js";
 import type { EpochRequest, EpochResult } from "./trainer.js";
 
@@ -71,9 +72,10 @@ function runEpoch(r: Replica, request: EpochRequest): EpochResult {
       for (const which of ["E", "V"] as const) {
         const t0 = performance.now();
         const denominator = which === "E" ? batch.length * outputs : batch.reduce((n, f) => n + f.nField, 0);
-        const g = mine && lossGradients(model, () => which === "E"
-          ? lossE(model, mine, outputs, denominator) : lossV(model, mine, denominator));
-        shared.write(set, index, g);
+        const slot = shared.writer(set, index);
+        // Gradients go from tfjs's heap straight into this worker's slot.
+        if (mine) slot.value(withLossGradients(model, () => which === "E"
+          ? lossE(model, mine, outputs, denominator) : lossV(model, mine, denominator), (name, g) => readTensor(g, slot.grad(name))));
         const t1 = performance.now();
         shared.barrier();
         const t2 = performance.now();
