@@ -101,6 +101,14 @@ export function loadTensorKernels(): Promise<void> {
       return out;
     });
     unavailable = null;
+    // A self-check on a small matrix: these kernels lean on tfjs-backend-wasm internals (pinned at 4.22.0); should a
+    // different version lay tensors out otherwise, fall back rather than compute with wrong memory.
+    const ok = tf.tidy(() => {
+      const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+      const t = transposeT(x).dataSync(), c = columnSumsT(x).dataSync();
+      return [1, 4, 2, 5, 3, 6].every((v, i) => t[i] === v) && [5, 7, 9].every((v, i) => c[i] === v);
+    });
+    if (!ok) unavailable = "the heap kernels' self-check failed (another tfjs-backend-wasm version?)";
   })();
   return loading;
 }
