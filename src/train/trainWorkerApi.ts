@@ -1,6 +1,6 @@
 // The training worker's body: a model replica and its own Adam, running whole epochs in lockstep with the other workers.
 import * as tf from "@tensorflow/tfjs-core";
-import type { QdfModelData } from "../model/config.js";
+import type { QdfConfig, QdfModelData } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
@@ -38,12 +38,14 @@ interface Replica {
 let replica: Replica | null = null;
 
 /**
- * A molecule's share of a step's work, up to a constant: its matmuls scale with its field points N, the dense layers
- * as N D^2 and the orbital products as N nOrb D (plus N nOrb^2 for the Gram matrix).
+ * A molecule's share of a step's matmul work (multiply-adds, up to a constant factor), so the shares can be balanced.
+ * E: the functional's later layers (N D^2 each, times 3 for the gradients), its first layer through the basis
+ * (N nOrb D, N nOrb^2, nOrb D^2); V: the density (N nOrb D) and the HK layers after the interval one (N H^2).
  */
-function stepCost(f: MoleculeFeatures, dim: number): number {
-  const n = f.orbitalIndex.length;
-  return f.nField * (18 * dim * dim + 12 * n * dim + 4 * n * n);
+function stepCost(f: MoleculeFeatures, which: "E" | "V", c: QdfConfig): number {
+  const N = f.nField, n = f.orbitalIndex.length, D = c.dim, H = c.hiddenHK;
+  if (which === "E") return 3 * (c.layerFunctional - 1) * N * D * D + 3 * N * n * D + 2 * N * n * n + 3 * n * D * D;
+  return 3 * N * n * D + 3 * Math.max(0, c.layerHK - 2) * N * H * H;
 }
 
 /**
@@ -66,11 +68,11 @@ function runEpoch(r: Replica, request: EpochRequest): EpochResult {
   try {
     for (let b = 0; b < request.batches.length; b++) {
       const batch = request.batches[b]!.map((i) => train[i]!);
-      const shares = balancedShares(batch.map((f) => stepCost(f, model.config.dim)), shared.count);
-      const mine = shares[index]?.map((i) => batch[i]!) ?? null;
       const pair: number[] = [];
       for (const which of ["E", "V"] as const) {
         const t0 = performance.now();
+        const shares = balancedShares(batch.map((f) => stepCost(f, which, model.config)), shared.count);
+        const mine = shares[index]?.map((i) => batch[i]!) ?? null;
         const denominator = which === "E" ? batch.length * outputs : batch.reduce((n, f) => n + f.nField, 0);
         const slot = shared.writer(set, index);
         // Gradients go from tfjs's heap straight into this worker's slot.
