@@ -47,16 +47,17 @@ function referenceFlops(f: MoleculeFeatures, D: number, Lf: number, H: number, L
 
 /**
  * The same for qdf-wasm's formulation (exact in real arithmetic, fewer products): the E step's first layer through
- * the basis (src/model/factoredLayer.ts), the V step's density straight from B and C, and the HK map's second
- * layer on at most H + 1 intervals of rho per batch (src/model/hkIntervals.ts), its share per molecule.
+ * the basis (src/model/factoredLayer.ts), the V step's density straight from B and C. The HK map's first two layers
+ * need no [N, H] x [H, H] products (the input layer folds into the first, whose successor runs per interval of rho
+ * by running sums: src/model/hkIntervals.ts), so only the layers after them count.
  */
-function flopsHere(f: MoleculeFeatures, D: number, Lf: number, H: number, Lhk: number, batch: number): number {
+function flopsHere(f: MoleculeFeatures, D: number, Lf: number, H: number, Lhk: number): number {
   const N = f.nField, n = f.orbitalIndex.length;
   const firstLayer = 2 * (2 * N * n * n + n * n * D + n * D * D + N * n * D) // Gram, G C, C S W^T, B F
     + 2 * (3 * N * n * D + 2 * n * D * D + n * n * D + N * n * n); // dF, dB, dC, dW, C dq C^T, B K
   const functional = firstLayer + (Lf - 1) * 3 * 2 * N * D * D;
   const density = 3 * 2 * N * n * D;
-  const hk = Lhk >= 2 ? (6 * 2 * (H + 1) * H * H) / batch + (Lhk - 2) * 3 * 2 * N * H * H : Lhk * 3 * 2 * N * H * H;
+  const hk = Math.max(0, Lhk - 2) * 3 * 2 * N * H * H;
   return functional + density + hk;
 }
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   const mean = (flops: (f: MoleculeFeatures) => number) => data.train.reduce((s, f) => s + flops(f), 0) / n / 1e9;
   const { dim, layerFunctional, hiddenHK, layerHK } = config;
   const gflopRef = mean((f) => referenceFlops(f, dim, layerFunctional, hiddenHK, layerHK));
-  const gflop = mean((f) => flopsHere(f, dim, layerFunctional, hiddenHK, layerHK, hyper.batchSize));
+  const gflop = mean((f) => flopsHere(f, dim, layerFunctional, hiddenHK, layerHK));
   const rate = n / seconds;
   const result = {
     molecules: n, meanAtoms: +atoms.toFixed(2), seconds: +seconds.toFixed(2),
