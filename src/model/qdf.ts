@@ -40,6 +40,17 @@ export class QdfModel {
     return out;
   }
 
+  /** Sets parameters from plain arrays (by state_dict name; shapes as the config's), e.g. a training worker's. */
+  setWeights(weights: Map<string, Float32Array>): void {
+    for (const [name, data] of weights) {
+      const v = this.p(name);
+      const t = tf.tensor(data, v.shape);
+      v.assign(t); // the variable takes a reference to t's data; t itself is released
+      t.dispose();
+    }
+    this.invalidate();
+  }
+
   toData(): QdfModelData {
     return { config: this.config, weights: this.weights() };
   }

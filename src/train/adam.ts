@@ -63,6 +63,13 @@ export class Adam {
     }
   }
 
+  /** Takes a saved state (a checkpoint's, or a worker's) for weights already set in the variables. */
+  load(state: Map<string, AdamParamState>): void {
+    this.state.clear();
+    for (const [name, st] of state) this.state.set(name, st);
+    this.sync();
+  }
+
   /** Reloads the mirrors from the variables (after weights were set from outside). */
   sync(): void {
     for (const [name, v] of this.params) values(this.values, name, v);

@@ -1,5 +1,4 @@
 // The training worker's body: a model replica and its own Adam, running whole epochs in lockstep with the other workers.
-import * as tf from "@tensorflow/tfjs-core";
 import type { QdfConfig, QdfModelData } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";
 import { initBackend } from "../model/backend.js";
@@ -55,14 +54,8 @@ function stepCost(f: MoleculeFeatures, which: "E" | "V", c: QdfConfig): number {
  */
 function runEpoch(r: Replica, request: EpochRequest): EpochResult {
   const { model, adam, train, outputs, shared, index } = r;
-  for (const [name, data] of request.weights) {
-    const t = tf.tensor(data, model.p(name).shape);
-    model.p(name).assign(t);
-    t.dispose();
-  }
-  adam.state.clear();
-  for (const [name, st] of request.adam) adam.state.set(name, { step: st.step, m: st.m.slice(), v: st.v.slice() });
-  adam.sync();
+  model.setWeights(request.weights);
+  adam.load(request.adam); // (a structured clone: this worker's own copy)
   const losses: [number, number][] = [];
   let set = 0, computeMs = 0, waitMs = 0;
   try {

@@ -109,9 +109,7 @@ export class Trainer {
     this.rng = new Rng(s.rng);
     this.seconds = s.seconds;
     this.log = [...s.log];
-    this.adam.state.clear();
-    for (const [k, v] of s.adam) this.adam.state.set(k, v);
-    this.adam.sync();
+    this.adam.load(s.adam);
   }
 
   get done(): boolean {
@@ -187,15 +185,8 @@ export class Trainer {
       throw new NonFiniteLossError(this.epoch, batch, batches[batch]!.map((j) => this.data.train[j]!.id), which, value);
     }
     if (!r.weights || !r.adam) throw new Error("the training pool returned no weights");
-    for (const [name, v] of this.model.params) {
-      const t = tf.tensor(r.weights.get(name)!, v.shape);
-      v.assign(t);
-      t.dispose();
-    }
-    this.adam.state.clear();
-    for (const [name, st] of r.adam) this.adam.state.set(name, st);
-    this.adam.sync();
-    this.model.invalidate();
+    this.model.setWeights(r.weights);
+    this.adam.load(r.adam);
     this.epoch++;
     return { lossE: r.losses.reduce((s, [e]) => s + e, 0), lossV: r.losses.reduce((s, [, v]) => s + v, 0) };
   }
