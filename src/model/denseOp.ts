@@ -1,5 +1,6 @@
 // A dense layer act(x W^T + b) as one tfjs op with a hand-written gradient: the fused kernel forward even under a tape.
 import * as tf from "@tensorflow/tfjs-core";
+import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 
 export type Activation = "relu" | "linear";
@@ -31,7 +32,7 @@ interface OpKind {
  * Transpose and axis-0 Sum are 3-10x slower); transpose flags on tfjs-wasm's matMul would be ~10x slower still.
  */
 function op(kind: OpKind) {
-  return tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  return customOp((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const y = fusedForward(x, kind.layout === "outIn" ? transposeT(w) : w, b, kind.activation);
     save([x, w, y]);
     const value = kind.readoutScale === undefined ? y : tf.mul(columnSumsT(y), kind.readoutScale);
@@ -47,7 +48,7 @@ function op(kind: OpKind) {
         return [tf.matMul(g, transposeT(ws)), tf.matMul(transposeT(xs), g), db];
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  });
 }
 
 /** act(x W^T + b) for x [N, in], W [out, in] (torch layout), b [out]. */

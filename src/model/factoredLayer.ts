@@ -1,17 +1,13 @@
 // LCAO quantities read straight from the basis B and coefficients C as single ops with hand-written gradients: the
 // functional's first layer (training's E step) and the density (the V step). Psi itself is never formed.
 import * as tf from "@tensorflow/tfjs-core";
+import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 import { fusedForward } from "./denseOp.js";
 import type { DenseLayer } from "./functional.js";
 
 const EPS = 1e-12;
 type T2 = tf.Tensor2D;
-
-/** tf.customGrad with its forward's arguments typed as 2D tensors (biases are passed as such too). */
-function customOp<A extends unknown[]>(f: (...args: A) => { value: T2; gradFunc: (dy: T2, saved: T2[]) => tf.Tensor[] }) {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
-}
 
 /** 1 where ||.|| >= 1e-12 (the norm is used), 0 where the floor takes over (constant: no gradient). */
 function unfloored(norm: tf.Tensor): tf.Tensor {

@@ -1,6 +1,7 @@
 // The HK map's second layer without its [N, H] x [H, H] products: on each interval of rho between the first layer's
 // breakpoints the first layer is affine in rho, so the second layer's pre-activation is rho * alpha_k + beta_k.
 import * as tf from "@tensorflow/tfjs-core";
+import { customOp } from "./customOp.js";
 import { gatherAffineReluT, reluGradT, rowDotsT, segmentSumsT } from "../kernels/tensorKernels.js";
 
 type T2 = tf.Tensor2D;
@@ -122,7 +123,7 @@ function tableGradients(iv: RhoIntervals, a: Float32Array, c: Float32Array, w: F
  * are the sums of rho g and g over interval k, drho = g . alpha_k, the rest through the tables (tableGradients).
  */
 export function hkSecondLayer(rho: T2, a: T2, c: T2, weight: T2, bias: tf.Tensor1D): T2 {
-  const op = tf.customGrad(((r: T2, av: T2, cv: T2, w: T2, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  const op = customOp((r: T2, av: T2, cv: T2, w: T2, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const A = av.dataSync() as Float32Array, C = cv.dataSync() as Float32Array, W = w.dataSync() as Float32Array;
     const iv = rhoIntervals(r.dataSync() as Float32Array, A, C);
     const hOut = b.shape[0];
@@ -142,6 +143,6 @@ export function hkSecondLayer(rho: T2, a: T2, c: T2, weight: T2, bias: tf.Tensor
                 tf.tensor2d(t.dW, w.shape), tf.tensor1d(t.db)];
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  });
   return op(rho, a, c, weight, bias) as T2;
 }

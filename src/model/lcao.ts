@@ -1,5 +1,6 @@
 // LCAO: normalised Gaussian-type basis on the field, normalised coefficients, molecular orbitals scaled to N_elec.
 import * as tf from "@tensorflow/tfjs-core";
+import { customOp } from "./customOp.js";
 import { basisValues, basisZetaGrad } from "../kernels/basis.js";
 import { columnSumsT } from "../kernels/tensorKernels.js";
 import type { MoleculeFeatures } from "./features.js";
@@ -13,7 +14,7 @@ const EPS = 1e-12;
  * Sum over axis 0 beats a ones-row matmul (~2x), which repacks the fresh right-hand matrix on every call.
  */
 export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
-  const op = tf.customGrad(((xi: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  const op = customOp((xi: tf.Tensor2D, save: tf.GradSaveFunc) => {
     const norm = tf.sqrt(columnSumsT(tf.square(xi)));
     const m = tf.maximum(norm, EPS);
     const y = tf.div(xi, m);
@@ -26,7 +27,7 @@ export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
         return tf.div(tf.sub(dy, tf.mul(ys, along)), ms);
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  });
   return op(x) as tf.Tensor2D;
 }
 
@@ -37,7 +38,7 @@ export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
  */
 export function basisMatrix(f: MoleculeFeatures, zetaTable: tf.Tensor2D): tf.Tensor2D {
   const nOrb = f.q.length;
-  const op = tf.customGrad(((table: tf.Tensor2D) => {
+  const op = customOp((table: tf.Tensor2D) => {
     const all = table.dataSync() as Float32Array;
     const values = basisValues(f.dist, f.q, Float32Array.from(f.orbitalIndex, (row) => all[row]!), f.nField);
     return {
@@ -49,7 +50,7 @@ export function basisMatrix(f: MoleculeFeatures, zetaTable: tf.Tensor2D): tf.Ten
         return tf.tensor2d(out, table.shape);
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  });
   return op(zetaTable) as tf.Tensor2D;
 }
 
@@ -58,7 +59,7 @@ export function basisMatrix(f: MoleculeFeatures, zetaTable: tf.Tensor2D): tf.Ten
  * ~0.5 ms a call here. Gradient: the rows of dy added back into a zero table.
  */
 export function gatherRows(table: tf.Tensor2D, rows: ArrayLike<number>): tf.Tensor2D {
-  const op = tf.customGrad(((t: tf.Tensor2D) => {
+  const op = customOp((t: tf.Tensor2D) => {
     const width = t.shape[1], all = t.dataSync() as Float32Array;
     const out = new Float32Array(rows.length * width);
     for (let r = 0; r < rows.length; r++) out.set(all.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
@@ -73,7 +74,7 @@ export function gatherRows(table: tf.Tensor2D, rows: ArrayLike<number>): tf.Tens
         return tf.tensor2d(sum, t.shape);
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  });
   return op(table) as tf.Tensor2D;
 }
 
