@@ -5,14 +5,9 @@ import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 import { fusedForward } from "./denseOp.js";
 import type { DenseLayer } from "./functional.js";
+import { EPS, unfloored } from "./lcao.js";
 
-const EPS = 1e-12;
 type T2 = tf.Tensor2D;
-
-/** 1 where ||.|| >= 1e-12 (the norm is used), 0 where the floor takes over (constant: no gradient). */
-function unfloored(norm: tf.Tensor): tf.Tensor {
-  return tf.cast(tf.greaterEqual(norm, EPS), "float32");
-}
 
 /**
  * relu(Psi W^T + b) for Psi = B C S, S = diag(sqrt(N_elec / D) / max(||B c_j||, 1e-12)), computed as

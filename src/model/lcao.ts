@@ -5,7 +5,13 @@ import { basisValues, basisZetaGrad } from "../kernels/basis.js";
 import { columnSumsT } from "../kernels/tensorKernels.js";
 import type { MoleculeFeatures } from "./features.js";
 
-const EPS = 1e-12;
+/** torch's F.normalize floor on a norm. */
+export const EPS = 1e-12;
+
+/** 1 where a norm >= 1e-12 (it is used), 0 where the floor takes over (a constant: no gradient through it). */
+export function unfloored(norm: tf.Tensor): tf.Tensor {
+  return tf.cast(tf.greaterEqual(norm, EPS), "float32");
+}
 
 /**
  * x / max(||x||_2, 1e-12) per column (torch.nn.functional.normalize(x, 2, 0)), one op with a hand-written gradient:
@@ -18,7 +24,7 @@ export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
     const norm = tf.sqrt(columnSumsT(tf.square(xi)));
     const m = tf.maximum(norm, EPS);
     const y = tf.div(xi, m);
-    save([y, m, tf.cast(tf.greaterEqual(norm, EPS), "float32")]);
+    save([y, m, unfloored(norm)]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {

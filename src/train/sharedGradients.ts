@@ -69,14 +69,6 @@ export class SharedGradients {
     };
   }
 
-  /** Writes a share's loss and gradients into slot `index` of set `set` (null: this worker had no share). */
-  write(set: number, index: number, r: LossGradients | null): void {
-    const w = this.writer(set, index);
-    if (!r) return;
-    w.value(r.value);
-    for (const [name, g] of r.grads) w.grad(name).set(g);
-  }
-
   /** Reused across steps: the sum's arrays (fresh 1.6 MB arrays every step cost page faults). */
   private readonly sums = new Map<string, Float32Array>();
 

@@ -2,16 +2,25 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { SharedGradients } from "../../src/train/sharedGradients.js";
+import type { LossGradients } from "../../src/train/losses.js";
 
 const names = ["a", "b", "c"], sizes = [3, 1, 5];
 const make = (count: number) => new SharedGradients(new SharedArrayBuffer(SharedGradients.bytes(sizes, count, 4)), names, sizes, count, 4);
 const f32 = (...x: number[]) => Float32Array.from(x);
 
+/** A share's loss and gradients into a slot, as a worker writes them (null: no share). */
+function write(s: SharedGradients, set: number, index: number, r: LossGradients | null): void {
+  const w = s.writer(set, index);
+  if (!r) return;
+  w.value(r.value);
+  for (const [name, g] of r.grads) w.grad(name).set(g);
+}
+
 test("sum: slots added in order as float32, a parameter absent from every slot stays absent", () => {
   const s = make(3);
-  s.write(1, 0, { value: 0.5, grads: new Map([["a", f32(1, 2, 3)], ["c", f32(1, 1, 1, 1, 1e-8)]]) });
-  s.write(1, 1, { value: 0.25, grads: new Map([["a", f32(0.1, 0.2, 0.3)], ["c", f32(0, 0, 0, 0, 1)]]) });
-  s.write(1, 2, null);
+  write(s, 1, 0, { value: 0.5, grads: new Map([["a", f32(1, 2, 3)], ["c", f32(1, 1, 1, 1, 1e-8)]]) });
+  write(s, 1, 1, { value: 0.25, grads: new Map([["a", f32(0.1, 0.2, 0.3)], ["c", f32(0, 0, 0, 0, 1)]]) });
+  write(s, 1, 2, null);
   const r = s.sum(1, 3);
   assert.is(r.value, 0.75);
   assert.not.ok(r.grads.has("b"));
