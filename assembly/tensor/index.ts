@@ -1,5 +1,6 @@
-// Kernels that work in place on tfjs-backend-wasm's own heap (this module imports that memory): the small
-// non-matmul steps of training's gradients, where tfjs-wasm's Transpose and axis-0 Sum run at ~1 GB/s.
+// Kernels that work in place on tfjs-backend-wasm's own heap (this module imports that memory): the non-matmul steps
+// of the hand-written ops (transposes and axis-0 sums, where tfjs-wasm runs at ~1 GB/s; relu gradients; the HK map's
+// interval gathers and segment sums, forward passes included).
 // Pointers are byte offsets of f32 row-major matrices; nothing is allocated here, and the module has no data.
 
 /** out[c] = sum over r of x[r, c]. x: [rows, cols]; out: [cols]. */

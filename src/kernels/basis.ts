@@ -19,16 +19,14 @@ export interface BasisValues {
 }
 
 /** Basis matrix from distances f32 [nPoints * nOrb], quantum numbers q and exponents zeta (f32 [nOrb] each). */
-export function basisValues(dist: Float32Array, q: Float32Array, zeta: Float32Array, nPoints: number,
-                            out?: Float32Array): BasisValues {
+export function basisValues(dist: Float32Array, q: Float32Array, zeta: Float32Array, nPoints: number): BasisValues {
   const nOrb = q.length;
   if (dist.length !== nPoints * nOrb || zeta.length !== nOrb) throw new Error("basisValues: shape mismatch");
   const s = new Scratch();
   const d = s.put(dist), qp = s.put(q), zp = s.put(zeta);
   const o = s.alloc(nPoints * nOrb * 4), n = s.alloc(nOrb * 4);
   s.k.basis(d, qp, zp, nPoints, nOrb, o, n);
-  const values = out ? s.readInto(o, out) : s.f32(o, nPoints * nOrb);
-  return { values, norms: s.f32(n, nOrb) };
+  return { values: s.f32(o, nPoints * nOrb), norms: s.f32(n, nOrb) };
 }
 
 /** dL/dzeta per column f32 [nOrb], given the upstream gradient dL/dB f32 [nPoints * nOrb]. */

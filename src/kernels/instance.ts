@@ -48,7 +48,7 @@ export function loadKernels(): Promise<KernelExports> {
 }
 
 /** The loaded kernels; throws if loadKernels() has not finished. */
-export function getKernels(): KernelExports {
+function getKernels(): KernelExports {
   if (!kernels) throw new Error("qdf kernels not loaded: await loadKernels() first");
   return kernels;
 }

@@ -1,4 +1,4 @@
-// SIMD kernels on tfjs-backend-wasm's own heap, registered as tfjs kernels: transposes, column sums, relu gradients.
+// SIMD kernels on tfjs-backend-wasm's own heap, registered as tfjs kernels: transposes, column sums, relu gradients, the HK map's interval gathers.
 import * as tf from "@tensorflow/tfjs-core";
 import { decodeBase64 } from "./instance.js";
 import { TENSOR_KERNELS_WASM_BASE64 } from "./tensorKernelsBinary.js";

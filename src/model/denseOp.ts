@@ -19,8 +19,6 @@ export function fusedForward(x: tf.Tensor2D, weightT: tf.Tensor2D, bias: tf.Tens
 }
 
 interface OpKind {
-  /** "outIn": W as torch stores it, [out, in]; "inOut": already transposed (or a product standing in for W^T). */
-  layout: "outIn" | "inOut";
   activation: Activation;
   /** Output the column sums of act(...) times this factor, [1, out] (a molecule's readout), not the rows. */
   readoutScale?: number;
@@ -33,7 +31,7 @@ interface OpKind {
  */
 function op(kind: OpKind) {
   return customOp((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const y = fusedForward(x, kind.layout === "outIn" ? transposeT(w) : w, b, kind.activation);
+    const y = fusedForward(x, transposeT(w), b, kind.activation);
     save([x, w, y]);
     const value = kind.readoutScale === undefined ? y : tf.mul(columnSumsT(y), kind.readoutScale);
     return {
@@ -41,11 +39,8 @@ function op(kind: OpKind) {
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         let g = kind.readoutScale === undefined ? dy : tf.mul(dy, kind.readoutScale) as tf.Tensor2D;
-        if (kind.activation === "relu") g = reluGradT(g, ys);
-        else if (g.shape[0] !== ys.shape[0]) g = tf.tile(g, [ys.shape[0], 1]);
-        const db = tf.reshape(columnSumsT(g), [ys.shape[1]]);
-        if (kind.layout === "outIn") return [tf.matMul(g, ws), tf.matMul(transposeT(g), xs), db];
-        return [tf.matMul(g, transposeT(ws)), tf.matMul(transposeT(xs), g), db];
+        if (kind.activation === "relu") g = reluGradT(g, ys); // (a readout is always relu: g becomes full rows here)
+        return [tf.matMul(g, ws), tf.matMul(transposeT(g), xs), tf.reshape(columnSumsT(g), [ys.shape[1]])];
       },
     };
   });
@@ -53,15 +48,10 @@ function op(kind: OpKind) {
 
 /** act(x W^T + b) for x [N, in], W [out, in] (torch layout), b [out]. */
 export function denseOp(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  return op({ layout: "outIn", activation })(x, weight, bias) as tf.Tensor2D;
-}
-
-/** act(x A + b) for A [in, out] (a weight already transposed, or a product standing in for one). */
-export function denseOpT(x: tf.Tensor2D, weightT: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  return op({ layout: "inOut", activation })(x, weightT, bias) as tf.Tensor2D;
+  return op({ activation })(x, weight, bias) as tf.Tensor2D;
 }
 
 /** scale * column sums of relu(x W^T + b), [1, out]: a last functional layer and its molecule's readout in one op. */
 export function denseReluReadout(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, scale: number): tf.Tensor2D {
-  return op({ layout: "outIn", activation: "relu", readoutScale: scale })(x, weight, bias) as tf.Tensor2D;
+  return op({ activation: "relu", readoutScale: scale })(x, weight, bias) as tf.Tensor2D;
 }

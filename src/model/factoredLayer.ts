@@ -50,7 +50,7 @@ export function firstLayerFromBasis(basis: T2, coefficients: T2, nElectrons: num
 
 /**
  * rho(p) = sum_j Psi(p, j)^2 as an [N, 1] column, Psi = P S, P = B C, S = diag(sqrt(N_elec / D) / max(||p_j||, 1e-12)):
- * rho = P^2 w with w = S^2 [D]. Gradient: dP = 2 P (drho w^T + dq), dq from dw = (P^2)^T drho through the norms;
+ * rho = P^2 w with w = S^2 [D]. Gradient: dP = 2 P (drho w^T + dq) (drho w^T: a broadcast product, not a matmul), dq from dw = (P^2)^T drho through the norms;
  * dC = B^T dP, dB = dP C^T.
  */
 export function densityFromBasis(basis: T2, coefficients: T2, nElectrons: number): T2 {
@@ -69,7 +69,7 @@ export function densityFromBasis(basis: T2, coefficients: T2, nElectrons: number
         // w = s^2 / m^2: dm = -2 dw w / m -> dq = dm / (2 m) where unfloored = -dw w / m^2.
         const dw = columnSumsT(P2s, drho);
         const dq = tf.div(tf.mul(tf.mul(dw, ws), free), tf.neg(tf.square(ms)));
-        const dP = tf.mul(tf.mul(Ps, 2), tf.add(tf.matMul(drho, ws), dq));
+        const dP = tf.mul(tf.mul(Ps, 2), tf.add(tf.mul(drho, ws), dq));
         return [tf.matMul(dP, transposeT(Cs)), tf.matMul(transposeT(Bs), dP)];
       },
     };

@@ -44,10 +44,11 @@ export function rhoIntervals(rho: Float32Array, a: Float32Array, c: Float32Array
  * breakpoints only make empty intervals.)
  */
 export function isActive(iv: RhoIntervals, a: Float32Array, c: Float32Array, j: number, k: number): boolean {
-  return a[j]! > 0 ? iv.rank[j]! < k : a[j]! < 0 ? iv.rank[j]! >= k : c[j]! > 0;
+  const [from, to] = activeRange(iv, a, c, j);
+  return from <= k && k < to;
 }
 
-/** The units' range of active intervals [from, to) (empty for a never-active unit). */
+/** Unit j's active intervals as a range [from, to) (empty for a never-active unit). */
 function activeRange(iv: RhoIntervals, a: Float32Array, c: Float32Array, j: number): [number, number] {
   if (a[j]! > 0) return [iv.rank[j]! + 1, iv.count];
   if (a[j]! < 0) return [0, iv.rank[j]! + 1];

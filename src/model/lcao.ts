@@ -17,7 +17,7 @@ export function unfloored(norm: tf.Tensor): tf.Tensor {
  * x / max(||x||_2, 1e-12) per column (torch.nn.functional.normalize(x, 2, 0)), one op with a hand-written gradient:
  * with y = x / m, dx = (dy - y * colsum(dy y)) / m where ||x|| >= 1e-12 (else dy / m, the floor being constant).
  * As taped primitives this was ~20 small ops with their saved copies; tf.norm (Pow of |x|) was ~15x slower still.
- * Sum over axis 0 beats a ones-row matmul (~2x), which repacks the fresh right-hand matrix on every call.
+ * The column sums run in the SIMD heap kernel (tfjs-wasm's axis-0 Sum transposes first; a ones-row matmul repacks).
  */
 export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
   const op = customOp((xi: tf.Tensor2D, save: tf.GradSaveFunc) => {
@@ -92,16 +92,13 @@ export function basisMatrixConst(f: MoleculeFeatures, zetaTable: Float32Array): 
 }
 
 /**
- * Normalised coefficient blocks, one [nOrb_i, D] per molecule. "molecule": each block's columns normalised over
- * its own rows (method.md); "batch": over all the batch's rows stacked (how a concatenated batch normalises).
+ * Normalised coefficient blocks, one [nOrb_i, D] per molecule: each block's columns normalised over its own rows
+ * (method.md, as the reference's LCAO does before concatenating). Normalising over a whole batch's rows would give the
+ * same Psi and gradients, since Psi's own column normalisation cancels any positive per-column scale of C (step-0
+ * loss_E agreed to 1e-7 either way), so the reference trajectories cannot tell the two apart.
  */
-export function coefficientBlocks(coefficient: tf.Tensor2D, batch: MoleculeFeatures[],
-                                  norm: "molecule" | "batch" = "molecule"): tf.Tensor2D[] {
-  if (norm === "molecule") {
-    return batch.map((f) => normalizeColumns(gatherRows(coefficient, f.orbitalIndex)));
-  }
-  const stacked = normalizeColumns(gatherRows(coefficient, batch.flatMap((f) => [...f.orbitalIndex])));
-  return tf.split(stacked, batch.map((f) => f.orbitalIndex.length), 0) as tf.Tensor2D[];
+export function coefficientBlocks(coefficient: tf.Tensor2D, batch: MoleculeFeatures[]): tf.Tensor2D[] {
+  return batch.map((f) => normalizeColumns(gatherRows(coefficient, f.orbitalIndex)));
 }
 
 /** Psi = B C with each column normalised over the field points and scaled by sqrt(N_elec / D). */

@@ -15,8 +15,8 @@ export interface MoleculeOrbitals {
 export class UnknownOrbitalError extends Error {}
 
 /**
- * Orbitals in atom order, each atom's in basis order. With `table` null, unseen names are appended to `grow`
- * (building the table from training data); otherwise an unseen name is an error for this molecule.
+ * Orbitals in atom order, each atom's in basis order. With `grow`, unseen names are appended to `table` (building
+ * the table from training data); otherwise an unseen name is an error for this molecule.
  */
 export function moleculeOrbitals(m: Molecule, basis: BasisSetShape, table: Record<string, number>,
                                  grow = false): MoleculeOrbitals {

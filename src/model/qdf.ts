@@ -8,8 +8,6 @@ import { densityColumn, hkMap } from "./hkMap.js";
 import { InferenceWeights } from "./inference.js";
 import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } from "./lcao.js";
 
-export type CoefficientNorm = "molecule" | "batch";
-
 /** tfjs variable names are global per thread: each model instance gets its own prefix. */
 let instances = 0;
 
@@ -83,14 +81,14 @@ export class QdfModel {
    * Molecular orbitals Psi [nField_i, D] per molecule. With `differentiable`, gradients reach zeta (through the
    * basis kernel's custom gradient) and the coefficients; otherwise the basis uses zeta's current values.
    */
-  lcao(batch: MoleculeFeatures[], differentiable: boolean, norm: CoefficientNorm = "molecule"): tf.Tensor2D[] {
-    return this.orbitalFactors(batch, differentiable, norm)
+  lcao(batch: MoleculeFeatures[], differentiable: boolean): tf.Tensor2D[] {
+    return this.orbitalFactors(batch, differentiable)
       .map(({ basis, coefficients }, i) => molecularOrbitals(basis, coefficients, batch[i]!.nElectrons));
   }
 
   /** Per molecule, the basis B [nField, nOrb] and normalised coefficients C [nOrb, D] that Psi is made of. */
-  private orbitalFactors(batch: MoleculeFeatures[], differentiable: boolean, norm: CoefficientNorm) {
-    const coefficients = coefficientBlocks(this.p("coefficient.weight") as tf.Tensor2D, batch, norm);
+  private orbitalFactors(batch: MoleculeFeatures[], differentiable: boolean) {
+    const coefficients = coefficientBlocks(this.p("coefficient.weight") as tf.Tensor2D, batch);
     const zetaWeight = this.p("zeta.weight");
     const zetaTable = differentiable ? null : (zetaWeight.dataSync() as Float32Array);
     return batch.map((f, i) => ({
@@ -105,17 +103,17 @@ export class QdfModel {
    * Predicted properties E [nMol, K] straight from the basis and coefficients, differentiable (training's E step):
    * the functional's first layer is factored through B (firstLayerFromBasis), the same E as energy(lcao(...)).
    */
-  energyFromBasis(batch: MoleculeFeatures[], norm: CoefficientNorm = "molecule"): tf.Tensor2D {
+  energyFromBasis(batch: MoleculeFeatures[]): tf.Tensor2D {
     const [first, ...rest] = this.functionalLayers();
-    if (!first) return this.energy(this.lcao(batch, true, norm));
-    const rows = this.orbitalFactors(batch, true, norm).map(({ basis, coefficients }, i) =>
+    if (!first) return this.energy(this.lcao(batch, true));
+    const rows = this.orbitalFactors(batch, true).map(({ basis, coefficients }, i) =>
       functionalReadout(firstLayerFromBasis(basis, coefficients, batch[i]!.nElectrons, first), rest, this.config.operation));
     return dense(rows.length === 1 ? rows[0]! : tf.concat(rows, 0), this.layer("W_property"));
   }
 
   /** Each molecule's density rho [nField_i, 1] straight from the basis and coefficients, differentiable (V step). */
-  densities(batch: MoleculeFeatures[], norm: CoefficientNorm = "molecule"): tf.Tensor2D[] {
-    return this.orbitalFactors(batch, true, norm)
+  densities(batch: MoleculeFeatures[]): tf.Tensor2D[] {
+    return this.orbitalFactors(batch, true)
       .map(({ basis, coefficients }, i) => densityFromBasis(basis, coefficients, batch[i]!.nElectrons));
   }
 

@@ -1,7 +1,7 @@
 // The training API in one place (re-exported by src/index.ts).
 export { train, prepareRun, dataFingerprint, PUBLISHED_SIZES, PUBLISHED_HYPERPARAMETERS,
   type TrainOptions, type ModelSizes, type EpochReport } from "./train.js";
-export { Trainer, NonFiniteLossError, TRAIN_NORM, type Hyperparameters, type EpochRow, type TrainerState,
+export { Trainer, NonFiniteLossError, type Hyperparameters, type EpochRow, type TrainerState,
   type EpochRunner, type EpochRequest, type EpochResult } from "./trainer.js";
 export { balancedShares, type LossGradients } from "./losses.js";
 // TrainPool (worker threads, Node only) lives in ./parallel.js, outside this module so browser bundles stay free of it.

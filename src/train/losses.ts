@@ -1,15 +1,7 @@
 // The E and V losses and their parameter gradients as plain functions: one code path for the Trainer and the training workers.
 import * as tf from "@tensorflow/tfjs-core";
 import type { MoleculeFeatures } from "../model/features.js";
-import type { CoefficientNorm, QdfModel } from "../model/qdf.js";
-
-/**
- * Coefficient normalisation during training: "molecule" (each molecule's block over its own rows, as the reference's
- * LCAO does before concatenating). "batch" would give the same Psi and gradients: Psi's own column normalisation
- * cancels any positive per-column scale of C (checked: step-0 loss_E agrees to 1e-7 either way), so the trajectories
- * cannot tell them apart; the parity tests (test/train/parity.test.ts) pass with this choice.
- */
-export const TRAIN_NORM: CoefficientNorm = "molecule";
+import type { QdfModel } from "../model/qdf.js";
 
 /**
  * The squared errors' sum over `denominator` when given (a share of a batch: the full batch's count, so the
@@ -23,13 +15,13 @@ function meanOrShare(sq: tf.Tensor, denominator?: number): tf.Scalar {
 /** loss_E = mean over batch x K of (E - E_pred)^2 (or this share's part of it: see meanOrShare). */
 export function lossE(model: QdfModel, batch: MoleculeFeatures[], outputs: number, denominator?: number): tf.Scalar {
   const target = tf.tensor2d(batch.flatMap((f) => f.properties!), [batch.length, outputs]);
-  return meanOrShare(tf.squaredDifference(model.energyFromBasis(batch, TRAIN_NORM), target), denominator);
+  return meanOrShare(tf.squaredDifference(model.energyFromBasis(batch), target), denominator);
 }
 
 /** loss_V = mean over every field point of the batch of (V - V_pred)^2 (both [N, 1]: no broadcasting). */
 export function lossV(model: QdfModel, batch: MoleculeFeatures[], denominator?: number): tf.Scalar {
   // Densities stacked, not orbitals: the gradient of a concat is a split, which costs ~2 ms per MB in tfjs-wasm.
-  const rhos = model.densities(batch, TRAIN_NORM);
+  const rhos = model.densities(batch);
   const rho = rhos.length === 1 ? rhos[0]! : tf.concat(rhos, 0);
   const total = batch.reduce((n, f) => n + f.nField, 0);
   const v = new Float32Array(total);

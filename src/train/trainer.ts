@@ -5,9 +5,8 @@ import type { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../api/predict.js";
 import { Adam, type AdamParamState } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { lossE, lossGradients, lossV, TRAIN_NORM, type LossGradients } from "./losses.js";
+import { lossE, lossGradients, lossV, type LossGradients } from "./losses.js";
 
-export { TRAIN_NORM } from "./losses.js";
 import type { QdfModelData } from "../model/config.js";
 import { Rng } from "./rng.js";
 import { learningRate, type StepSchedule } from "./schedule.js";
@@ -128,11 +127,6 @@ export class Trainer {
   /** Gradients of loss() over every parameter it reaches (parameters it does not reach are absent). */
   private gradients(loss: () => tf.Scalar): LossGradients {
     return lossGradients(this.model, loss);
-  }
-
-  /** Psi per molecule with gradients to zeta and the coefficients (TRAIN_NORM normalisation). */
-  orbitals(batch: MoleculeFeatures[]): tf.Tensor2D[] {
-    return this.model.lcao(batch, true, TRAIN_NORM);
   }
 
   /** loss_E = mean over batch x K of (E - E_pred)^2. */

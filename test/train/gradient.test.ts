@@ -7,7 +7,7 @@ import { readModelFile } from "../../src/model/modelFile.js";
 import { initBackend } from "../../src/model/backend.js";
 import { QdfModel } from "../../src/model/qdf.js";
 import { prepareData } from "../../src/train/dataset.js";
-import { Trainer, TRAIN_NORM } from "../../src/train/trainer.js";
+import { Trainer } from "../../src/train/trainer.js";
 import { Rng } from "../../src/train/rng.js";
 import { sharedPath } from "../shared.js";
 import { loadSplits } from "./parityHelper.js";
@@ -26,9 +26,9 @@ const rng = new Rng(11);
 const psiRows = batch.reduce((n, f) => n + f.nField, 0);
 const rPsi = Float32Array.from({ length: psiRows * D }, () => rng.normal());
 const rV = Float32Array.from({ length: psiRows }, () => rng.normal());
-const weightedPsi = () => tf.sum(tf.mul(tf.concat(model.lcao(batch, true, TRAIN_NORM), 0), tf.tensor2d(rPsi, [psiRows, D]))) as tf.Scalar;
+const weightedPsi = () => tf.sum(tf.mul(tf.concat(model.lcao(batch, true), 0), tf.tensor2d(rPsi, [psiRows, D]))) as tf.Scalar;
 const weightedV = () => {
-  const psi = tf.concat(model.lcao(batch, true, TRAIN_NORM), 0) as tf.Tensor2D;
+  const psi = tf.concat(model.lcao(batch, true), 0) as tf.Tensor2D;
   return tf.sum(tf.mul(model.potential(psi), tf.tensor2d(rV, [psiRows, 1]))) as tf.Scalar;
 };
 
