@@ -13,27 +13,14 @@ import { TrainPool } from "../src/train/parallel.js";
 import { PUBLISHED_SIZES } from "../src/train/train.js";
 import type { MoleculeFeatures } from "../src/model/features.js";
 import { sharedPath } from "../test/shared.js";
+import { matmulCeiling } from "./matmulCeiling.js";
+import { stepWork } from "../src/train/losses.js";
 
 const N_MOLECULES = Number(process.env.QDF_BENCH_MOLECULES ?? 120);
 const at = process.argv.indexOf("--workers");
 /** Workers of the data-parallel run (1: only the in-process run). */
 const WORKERS = at >= 0 ? Number(process.argv[at + 1]) : 1;
 if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error(`--workers needs an integer >= 1, got ${process.argv[at + 1]}`);
-
-/** GFLOP/s of tfjs-wasm's fused matMul (bias + relu, B pre-transposed) on [729 x 250] x [250 x 250], best of 5 runs. */
-function matmulCeiling(): number {
-  const a = tf.randomNormal([729, 250]), b = tf.randomNormal([250, 250]), bias = tf.randomNormal([250]);
-  const run = () => { const y = tf.fused.matMul({ a, b, bias, activation: "relu" }); y.dataSync(); y.dispose(); };
-  for (let i = 0; i < 5; i++) run();
-  let best = Infinity;
-  for (let rep = 0; rep < 5; rep++) {
-    const t = performance.now();
-    for (let i = 0; i < 20; i++) run();
-    best = Math.min(best, (performance.now() - t) / 20);
-  }
-  tf.dispose([a, b, bias]);
-  return (2 * 729 * 250 * 250) / (best * 1e6);
-}
 
 /**
  * Matmul FLOPs of one E step + V step for a molecule as the reference computes them: Psi = B C, every layer on every
@@ -45,20 +32,9 @@ function referenceFlops(f: MoleculeFeatures, D: number, Lf: number, H: number, L
   return 2 * lcao + Lf * 3 * 2 * N * D * D + Lhk * 3 * 2 * N * H * H;
 }
 
-/**
- * The same for qdf-wasm's formulation (exact in real arithmetic, fewer products): the E step's first layer through
- * the basis (src/model/factoredLayer.ts), the V step's density straight from B and C. The HK map's first two layers
- * need no [N, H] x [H, H] products (the input layer folds into the first, whose successor runs per interval of rho
- * by running sums: src/model/hkIntervals.ts), so only the layers after them count.
- */
-function flopsHere(f: MoleculeFeatures, D: number, Lf: number, H: number, Lhk: number): number {
-  const N = f.nField, n = f.orbitalIndex.length;
-  const firstLayer = 2 * (2 * N * n * n + n * n * D + n * D * D + N * n * D) // Gram, G C, C S W^T, B F
-    + 2 * (3 * N * n * D + 2 * n * D * D + n * n * D + N * n * n); // dF, dB, dC, dW, C dq C^T, B K
-  const functional = firstLayer + (Lf - 1) * 3 * 2 * N * D * D;
-  const density = 3 * 2 * N * n * D;
-  const hk = Math.max(0, Lhk - 2) * 3 * 2 * N * H * H;
-  return functional + density + hk;
+/** The same for qdf-wasm's formulation (exact in real arithmetic, fewer products): src/train/losses.ts's stepWork. */
+function flopsHere(f: MoleculeFeatures, config: QdfConfig): number {
+  return 2 * (stepWork(f, "E", config) + stepWork(f, "V", config));
 }
 
 async function main(): Promise<void> {
@@ -89,7 +65,7 @@ async function main(): Promise<void> {
   const mean = (flops: (f: MoleculeFeatures) => number) => data.train.reduce((s, f) => s + flops(f), 0) / n / 1e9;
   const { dim, layerFunctional, hiddenHK, layerHK } = config;
   const gflopRef = mean((f) => referenceFlops(f, dim, layerFunctional, hiddenHK, layerHK));
-  const gflop = mean((f) => flopsHere(f, dim, layerFunctional, hiddenHK, layerHK));
+  const gflop = mean((f) => flopsHere(f, config));
   const rate = n / seconds;
   const result = {
     molecules: n, meanAtoms: +atoms.toFixed(2), seconds: +seconds.toFixed(2),
@@ -107,7 +83,6 @@ async function main(): Promise<void> {
     ...(parallel ? {
       workers: WORKERS, parallelSeconds: +parallel.seconds.toFixed(2),
       parallelMoleculesPerSecond: +(n / parallel.seconds).toFixed(2), speedup: +(seconds / parallel.seconds).toFixed(3),
-      /** Per step (E or V), ms: the slowest share's compute in its worker, the round trip, and this thread's own work. */
       perStepMs: parallel.perStep,
     } : {}),
   };

@@ -1,5 +1,6 @@
 // The E and V losses and their parameter gradients as plain functions: one code path for the Trainer and the training workers.
 import * as tf from "@tensorflow/tfjs-core";
+import type { QdfConfig } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";
 import type { QdfModel } from "../model/qdf.js";
 
@@ -56,6 +57,19 @@ export function withLossGradients(model: QdfModel, loss: () => tf.Scalar, take: 
     tf.dispose(Object.values(grads));
     value.dispose();
   }
+}
+
+/**
+ * Multiply-adds of one molecule's matmuls in a training step as qdf-wasm computes them, forward and gradient. E: the
+ * functional's later layers (3 N D^2 each) and its first layer through the basis (src/model/factoredLayer.ts:
+ * N nOrb^2 twice, N nOrb D three times, nOrb D^2 three times, nOrb^2 D twice). V: the density (3 N nOrb D) and the
+ * HK layers after the interval one (3 N H^2 each; src/model/hkMap.ts). Balances the training workers' shares, and
+ * bench/train.ts counts its FLOPs with it.
+ */
+export function stepWork(f: MoleculeFeatures, which: "E" | "V", c: QdfConfig): number {
+  const N = f.nField, n = f.orbitalIndex.length, D = c.dim, H = c.hiddenHK;
+  if (which === "E") return 3 * (c.layerFunctional - 1) * N * D * D + 2 * N * n * n + 3 * N * n * D + 3 * n * D * D + 2 * n * n * D;
+  return 3 * N * n * D + 3 * Math.max(0, c.layerHK - 2) * N * H * H;
 }
 
 /**

@@ -1,12 +1,12 @@
 // The training worker's body: a model replica and its own Adam, running whole epochs in lockstep with the other workers.
-import type { QdfConfig, QdfModelData } from "../model/config.js";
+import type { QdfModelData } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
 import { Adam } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
 import { readTensor } from "../kernels/tensorKernels.js";
-import { balancedShares, lossE, lossV, withLossGradients } from "./losses.js";
+import { balancedShares, lossE, lossV, stepWork, withLossGradients } from "./losses.js";
 import { SharedGradients } from "./sharedGradients.js";
 import type { EpochRequest, EpochResult } from "./trainer.js";
 
@@ -37,17 +37,6 @@ interface Replica {
 let replica: Replica | null = null;
 
 /**
- * A molecule's share of a step's matmul work (multiply-adds, up to a constant factor), so the shares can be balanced.
- * E: the functional's later layers (N D^2 each, times 3 for the gradients), its first layer through the basis
- * (N nOrb D, N nOrb^2, nOrb D^2); V: the density (N nOrb D) and the HK layers after the interval one (N H^2).
- */
-function stepCost(f: MoleculeFeatures, which: "E" | "V", c: QdfConfig): number {
-  const N = f.nField, n = f.orbitalIndex.length, D = c.dim, H = c.hiddenHK;
-  if (which === "E") return 3 * (c.layerFunctional - 1) * N * D * D + 3 * N * n * D + 2 * N * n * n + 3 * n * D * D;
-  return 3 * N * n * D + 3 * Math.max(0, c.layerHK - 2) * N * H * H;
-}
-
-/**
  * Every step: this worker's share of the batch (balancedShares, the same split in every worker) -> its gradients into
  * its slot -> barrier -> all slots summed in share order -> the same Adam step in every worker. So the replicas stay
  * identical, and each step is the one-process step up to float summation order; no weights travel between steps.
@@ -64,7 +53,7 @@ function runEpoch(r: Replica, request: EpochRequest): EpochResult {
       const pair: number[] = [];
       for (const which of ["E", "V"] as const) {
         const t0 = performance.now();
-        const shares = balancedShares(batch.map((f) => stepCost(f, which, model.config)), shared.count);
+        const shares = balancedShares(batch.map((f) => stepWork(f, which, model.config)), shared.count);
         const mine = shares[index]?.map((i) => batch[i]!) ?? null;
         const denominator = which === "E" ? batch.length * outputs : batch.reduce((n, f) => n + f.nField, 0);
         const slot = shared.writer(set, index);
