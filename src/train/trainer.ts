@@ -5,7 +5,7 @@ import type { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../api/predict.js";
 import { Adam, type AdamParamState } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { lossE, lossGradients, lossV, type LossGradients } from "./losses.js";
+import { lossE, lossGradients, lossV } from "./losses.js";
 
 import type { QdfModelData } from "../model/config.js";
 import { Rng } from "./rng.js";
@@ -124,11 +124,6 @@ export class Trainer {
     return out;
   }
 
-  /** Gradients of loss() over every parameter it reaches (parameters it does not reach are absent). */
-  private gradients(loss: () => tf.Scalar): LossGradients {
-    return lossGradients(this.model, loss);
-  }
-
   /** loss_E = mean over batch x K of (E - E_pred)^2. */
   lossE(batch: MoleculeFeatures[]): tf.Scalar {
     return lossE(this.model, batch, this.data.outputs);
@@ -146,10 +141,10 @@ export class Trainer {
     const batches = this.batchIndices().map((idx) => idx.map((j) => train[j]!));
     let sumE = 0, sumV = 0;
     batches.forEach((batch, b) => {
-      const e = this.gradients(() => this.lossE(batch));
+      const e = lossGradients(this.model, () => this.lossE(batch));
       this.check(e.value, "E", b, batch);
       this.adam.step(e.grads, lr);
-      const v = this.gradients(() => this.lossV(batch));
+      const v = lossGradients(this.model, () => this.lossV(batch));
       this.check(v.value, "V", b, batch);
       this.adam.step(v.grads, lr);
       sumE += e.value;
