@@ -1,4 +1,4 @@
-// The qdf-wasm library API: parse molecules, load a model, predict (documented in README.md).
+// The qdf-wasm library API: parse molecules, load a model, predict, and train, density grids, PyTorch import (README.md).
 export type { Molecule } from "./chem/molecule.js";
 export { parseMolecules, iterateMolecules, MoleculeParseError, type ParseItem } from "./chem/parse.js";
 export { parseBasisSet, atomicOrbitals } from "./chem/basisSet.js";

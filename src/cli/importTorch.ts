@@ -32,7 +32,6 @@ Options:
     grid: { type: "string" },
     readout: { type: "string" },
     property: { type: "string" },
-    help: { type: "boolean", short: "h" },
   },
 };
 

@@ -77,7 +77,7 @@ function positive(values: Record<string, unknown>, name: string, fallback: numbe
 }
 
 /** Output paths beside the model. */
-export function trainPaths(out: string) {
+function trainPaths(out: string) {
   const base = out.replace(/\.safetensors$/i, "");
   return { model: out, log: `${base}.log.tsv`, val: `${base}.val.tsv`, test: `${base}.test.tsv`, checkpoint: `${out}.ckpt` };
 }

@@ -26,7 +26,7 @@ const f = Math.fround;
  */
 export class Adam {
   readonly state = new Map<string, AdamParamState>();
-  /** Current parameter values (float32), the source of truth between steps. */
+  /** The parameters' values (float32), updated here and assigned to the variables each step (workers return these). */
   readonly values = new Map<string, Float32Array>();
 
   constructor(readonly params: Map<string, tf.Variable>, readonly options: AdamOptions = ADAM_DEFAULTS) {

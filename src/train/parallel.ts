@@ -46,7 +46,7 @@ export class TrainPool implements EpochRunner {
     const names = shapes.map(([name]) => name), sizes = shapes.map(([, shape]) => shape.reduce((a, b) => a * b, 1));
     const buffer = new SharedArrayBuffer(SharedGradients.bytes(sizes, this.size, train.length));
     this.shared = new SharedGradients(buffer, names, sizes, this.size, train.length);
-    await Promise.all(this.slots.map((s, index) => s.guard(s.api.init(model, train, outputs, { buffer, index, count: this.size }))));
+    await Promise.all(this.slots.map((s, index) => s.guard(s.api.init(model, train, outputs, { buffer, names, sizes, index, count: this.size }))));
   }
 
   async runEpoch(request: EpochRequest, onBatch?: (batch: number, lossE: number, lossV: number) => void): Promise<EpochResult> {

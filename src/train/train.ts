@@ -84,7 +84,7 @@ export async function train(o: TrainOptions): Promise<{ model: QdfModel; log: Ep
   const trainer = new Trainer(model, data, o.hyper);
   if (o.resume) trainer.restore(o.resume.state);
   try {
-    // The replicas' weights come with every step; init gives them the config and the training set.
+    // Each epoch brings the replicas its starting weights and Adam state; init gives them the config and training set.
     if (o.pool && o.pool.size > 1 && !trainer.done) await o.pool.init(model.toData(), data.train, data.outputs);
     while (!trainer.done) {
       const start = performance.now();

@@ -13,6 +13,9 @@ import type { EpochRequest, EpochResult } from "./trainer.js";
 /** Where this worker's gradients go: the shared buffer, and its slot (= its share of each batch). */
 export interface SharedSetup {
   buffer: SharedArrayBuffer;
+  /** The buffer's layout: parameter names in slot order and their sizes (as the pool built it). */
+  names: string[];
+  sizes: number[];
   index: number;
   count: number;
 }
@@ -87,10 +90,9 @@ export const trainWorkerApi: TrainWorkerApi = {
     registerTrainingGradients();
     replica?.model.dispose();
     const m = new QdfModel(model);
-    const names = [...m.params.keys()];
     replica = {
       model: m, adam: new Adam(m.params), train, outputs, index: shared.index,
-      shared: new SharedGradients(shared.buffer, names, names.map((n) => m.p(n).size), shared.count, train.length),
+      shared: new SharedGradients(shared.buffer, shared.names, shared.sizes, shared.count, train.length),
     };
   },
 

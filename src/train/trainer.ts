@@ -157,7 +157,7 @@ export class Trainer {
   }
 
   /**
-   * trainEpoch run by the pool's workers: each step's batch is split among them (balanced by field points), their
+   * trainEpoch run by the pool's workers: each step's batch is split among them (balanced by stepWork), their
    * gradients summed in share order and the same Adam step taken in every worker: the same steps as trainEpoch's up
    * to float summation order. The model and Adam here take the epoch's final state. Without a pool (or a pool of
    * one): trainEpoch itself.

@@ -20,5 +20,5 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
-/** Starts one prediction worker. */
+/** Starts one worker (the prediction pool's, or the training pool's). */
 export type SpawnWorker = () => WorkerHandle;

@@ -31,7 +31,7 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
   return out;
 }
 
-/** A worker_threads worker running `script`, which must expose a PredictWorkerApi over Comlink's Node adapter. */
+/** A worker_threads worker running `script`, which exposes its API (prediction's or training's) over Comlink's Node adapter. */
 export function spawnWorkerScript(script: URL): WorkerHandle {
   const worker = new Worker(script, { execArgv: workerExecArgv(process.execArgv) });
   let terminating = false;
