@@ -19,22 +19,12 @@ import { Rng } from "../../src/train/rng.js";
 import { train } from "../../src/train/train.js";
 import { NonFiniteLossError, Trainer, type EpochRunner } from "../../src/train/trainer.js";
 import { repoRoot, sharedPath } from "../shared.js";
-import { loadSplits, type Trajectory } from "./parityHelper.js";
+import { loadSplits, type Trajectory, weightErrors } from "./parityHelper.js";
 
 const DATASET = "QM9under7atoms_atomizationenergy_eV";
 /** Started with this suite (not at import: uvu imports every file before running any). */
 let pool: TrainPool;
 test.before(() => { pool = new TrainPool(2); });
-
-/** Largest |a - b| / max|b| per tensor. */
-function weightErrors(a: Weights, b: Weights): [string, number][] {
-  return [...b].map(([name, t]) => {
-    const x = a.get(name)!.data;
-    let max = 0, diff = 0;
-    for (let i = 0; i < x.length; i++) { max = Math.max(max, Math.abs(t.data[i]!)); diff = Math.max(diff, Math.abs(x[i]! - t.data[i]!)); }
-    return [name, diff / Math.max(max, 1e-30)];
-  });
-}
 
 /** The small reference run (init weights, --no-shuffle), in this thread or over the pool. */
 async function runSmall(p: EpochRunner | null) {

@@ -8,17 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readModelFile } from "../../src/model/modelFile.js";
 import { repoRoot, sharedPath } from "../shared.js";
-import { runReference, type Trajectory } from "./parityHelper.js";
-
-/** Largest |a - b| / max|b| per tensor over the model's weights vs the reference's final weights. */
-function weightErrors(model: Map<string, { data: Float32Array }>, ref: Map<string, { data: Float32Array }>): [string, number][] {
-  return [...ref].map(([name, t]) => {
-    const a = model.get(name)!.data;
-    let max = 0, diff = 0;
-    for (let i = 0; i < a.length; i++) { max = Math.max(max, Math.abs(t.data[i]!)); diff = Math.max(diff, Math.abs(a[i]! - t.data[i]!)); }
-    return [name, diff / Math.max(max, 1e-30)];
-  });
-}
+import { runReference, type Trajectory, weightErrors } from "./parityHelper.js";
 
 async function parity(name: string, dataset: string, stepTol: number): Promise<void> {
   const r = await runReference(name, dataset);

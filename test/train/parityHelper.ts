@@ -8,6 +8,16 @@ import { Trainer } from "../../src/train/trainer.js";
 import type { Molecule } from "../../src/chem/molecule.js";
 import { sharedPath } from "../shared.js";
 
+/** Largest |a - b| / max|b| per tensor of b, by name. */
+export function weightErrors(a: Map<string, { data: Float32Array }>, b: Map<string, { data: Float32Array }>): [string, number][] {
+  return [...b].map(([name, t]) => {
+    const x = a.get(name)!.data;
+    let max = 0, diff = 0;
+    for (let i = 0; i < x.length; i++) { max = Math.max(max, Math.abs(t.data[i]!)); diff = Math.max(diff, Math.abs(x[i]! - t.data[i]!)); }
+    return [name, diff / Math.max(max, 1e-30)];
+  });
+}
+
 export interface Trajectory {
   config: { dim: number; batch_size: number; lr: number; epochs: number; operation: string };
   steps: { epoch: number; batch: number; loss_E: number; loss_V: number }[];

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { iterateMolecules, type ParseItem } from "../../src/chem/parse.js";
 import { loadModel, predictInWorkers, predictStream, type PredictionResult } from "../../src/api/predict.js";
 import { PredictPool } from "../../src/workers/pool.js";
+import { ModelFileError } from "../../src/model/modelFile.js";
 import { spawnWorkerScript, workerExecArgv } from "../../src/workers/spawn.js";
 import { repoRoot, sharedPath } from "../shared.js";
 
@@ -99,12 +100,13 @@ test("closing a pool mid-stream ends the stream: the rest fail as closed, nothin
   assert.ok(got.at(-1)!.error?.includes("the pool was closed"), got.at(-1)!.error);
 });
 
-test("a bad model file throws at create, before any worker starts", async () => {
+test("a bad model file throws at create, as the model file error it is", async () => {
   try {
     await PredictPool.create(new Uint8Array([1, 2, 3]));
     assert.unreachable("expected a throw");
   } catch (e) {
-    assert.not.instance(e, assert.Assertion);
+    assert.instance(e, ModelFileError);
+    assert.match((e as Error).message, /not a valid safetensors file/);
   }
 });
 
