@@ -16,6 +16,6 @@ export { boxGrid, type BoxGrid } from "./density/grid.js";
 export { densityJob, type DensityJobOptions } from "./density/densityJob.js";
 export { renderSlicePng } from "./density/sliceImage.js";
 export { readCube, writeCube, CubeFormatError, type CubeData } from "./io/cube.js";
-export { importTorchCheckpoint, readOrbitalTable } from "./io/torch/importCheckpoint.js";
+export { importTorchCheckpoint, readOrbitalTable, TorchCheckpointError } from "./io/torch/importCheckpoint.js";
 export { predictInWorkers, PredictPool, type PoolOptions } from "./api/predict.js";
 export * from "./train/index.js";

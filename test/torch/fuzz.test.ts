@@ -1,8 +1,8 @@
-// Fuzz-style tests: truncated and randomly mutated checkpoints must import or throw a CheckpointError, quickly, never hang.
+// Fuzz-style tests: truncated and randomly mutated checkpoints must import or throw a TorchCheckpointError, quickly, never hang.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { CheckpointError, importTorchCheckpoint, readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
+import { TorchCheckpointError, importTorchCheckpoint, readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
 import { sharedPath } from "../shared.js";
 import { mulberry32 } from "../random.js";
 
@@ -13,14 +13,14 @@ const zip = ref("pretrained_under14_zipformat.pt");
 
 const rng = mulberry32;
 
-/** Runs f; any error must be a CheckpointError with a message. Returns whether it threw. Bounded time per call. */
+/** Runs f; any error must be a TorchCheckpointError with a message. Returns whether it threw. Bounded time per call. */
 function importOrFail(f: () => unknown, label: string): boolean {
   const t0 = performance.now();
   let threw = false;
   try {
     f();
   } catch (e) {
-    if (!(e instanceof CheckpointError)) assert.unreachable(`${label}: threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    if (!(e instanceof TorchCheckpointError)) assert.unreachable(`${label}: threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
     assert.ok((e as Error).message.length > 10, `${label}: empty message`);
     threw = true;
   }
@@ -79,7 +79,7 @@ for (const [name, src, hot, seed] of [
   ["legacy", legacy, [[0, 3100]], 1234],
   ["zip", zip, [[0, 2200], [zip.length - 2000, zip.length]], 5678],
 ] as const) {
-  test(`300 seeded random mutations of the ${name} checkpoint: each imports or throws a CheckpointError`, () => {
+  test(`300 seeded random mutations of the ${name} checkpoint: each imports or throws a TorchCheckpointError`, () => {
     const r = rng(seed);
     const t0 = performance.now();
     let threw = 0;

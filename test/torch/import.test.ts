@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { CheckpointError, importTorchCheckpoint, loadTorchStateDict, readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
+import { TorchCheckpointError, importTorchCheckpoint, loadTorchStateDict, readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
 import { readModelFile } from "../../src/model/modelFile.js";
 import type { Float32Tensor } from "../../src/model/config.js";
 import { craftLegacy, craftZip, floatBytes, PickleWriter, stateDictPickle, tinyModel, type CraftTensor } from "../fixtures/torch/craft.js";

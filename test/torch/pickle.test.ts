@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CheckpointError, PyDict, PyTuple, readPickle, StorageRef, TensorRef, type PyValue } from "../../src/io/torch/pickle.js";
+import { TorchCheckpointError, PyDict, PyTuple, readPickle, StorageRef, TensorRef, type PyValue } from "../../src/io/torch/pickle.js";
 import { readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
 import { PickleWriter } from "../fixtures/torch/craft.js";
 import { repoRoot, sharedPath } from "../shared.js";

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { initBackend } from "../../src/model/backend.js";
 import { readModelFile } from "../../src/model/modelFile.js";
 import { QdfModel } from "../../src/model/qdf.js";
-import type { Weights } from "../../src/model/config.js";
 import { prepareData } from "../../src/train/dataset.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../../src/train/checkpoint.js";
 import { balancedShares } from "../../src/train/losses.js";

@@ -1,10 +1,10 @@
 // Turns a PyTorch QDF checkpoint (legacy or zip) and its orbital table into a QdfModelData, executing nothing from the file.
 import { parameterShapes, type Float32Tensor, type QdfConfig, type QdfModelData, type Readout, type Weights } from "../../model/config.js";
 import { readLegacyCheckpoint } from "./legacy.js";
-import { CheckpointError, PyDict, fail, readPickle, type TensorRef, type TorchCheckpoint } from "./pickle.js";
+import { TorchCheckpointError, PyDict, fail, readPickle, type TensorRef, type TorchCheckpoint } from "./pickle.js";
 import { isZip, readZipCheckpoint } from "./zip.js";
 
-export { CheckpointError } from "./pickle.js";
+export { TorchCheckpointError } from "./pickle.js";
 
 export interface ImportOptions {
   basisSet?: string;
@@ -195,7 +195,7 @@ export function readOrbitalTable(bytes: Uint8Array): Record<string, number> {
     try {
       v = readPickle(bytes, 0, { what: "the orbital table" });
     } catch (e) {
-      if (e instanceof CheckpointError) throw new CheckpointError(`orbital table (neither JSON nor a valid pickle): ${e.message}`, { cause: e });
+      if (e instanceof TorchCheckpointError) throw new TorchCheckpointError(`orbital table (neither JSON nor a valid pickle): ${e.message}`, { cause: e });
       throw e;
     }
     if (!(v.value instanceof PyDict)) fail("orbital table: the pickle does not hold a dict");

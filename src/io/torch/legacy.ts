@@ -1,6 +1,6 @@
 // Reader for PyTorch's legacy (pre-1.6, non-zip) checkpoint layout: five pickles, then the raw storages.
 import {
-  CheckpointError, ELEMENT_SIZES, PyDict, fail, readPickle, stateDictEntries, storageCollector,
+  TorchCheckpointError, ELEMENT_SIZES, PyDict, fail, readPickle, stateDictEntries, storageCollector,
   type PyValue, type TorchCheckpoint,
 } from "./pickle.js";
 
@@ -24,7 +24,7 @@ export function readLegacyCheckpoint(bytes: Uint8Array): TorchCheckpoint {
       pos = r.end;
       return r.value;
     } catch (e) {
-      if (e instanceof CheckpointError) throw new CheckpointError(`legacy checkpoint: ${e.message}`, { cause: e });
+      if (e instanceof TorchCheckpointError) throw new TorchCheckpointError(`legacy checkpoint: ${e.message}`, { cause: e });
       throw e;
     }
   };

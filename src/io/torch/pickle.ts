@@ -3,18 +3,18 @@
 // A pickle is a program for a stack machine whose GLOBAL + REDUCE opcodes call arbitrary Python functions. Here a
 // GLOBAL outside a short allow-list stops the read at once, and REDUCE of an allowed global builds a plain record
 // (an empty dict, a TensorRef) instead of calling anything. Every read is bounds-checked and every opcode does
-// bounded work, so any input ends in a value or a CheckpointError.
+// bounded work, so any input ends in a value or a TorchCheckpointError.
 
 /** Every failure of the torch importer: a message that says what is wrong with the file. */
-export class CheckpointError extends Error {
+export class TorchCheckpointError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "CheckpointError";
+    this.name = "TorchCheckpointError";
   }
 }
 
 export function fail(message: string): never {
-  throw new CheckpointError(message);
+  throw new TorchCheckpointError(message);
 }
 
 export class PyTuple {

@@ -1,6 +1,6 @@
 // Reader for PyTorch's zip checkpoint layout (torch >= 1.6): <archive>/data.pkl plus one file <archive>/data/<key> per storage.
 import { unzipSync } from "fflate";
-import { CheckpointError, fail, readPickle, stateDictEntries, storageCollector, type TorchCheckpoint } from "./pickle.js";
+import { TorchCheckpointError, fail, readPickle, stateDictEntries, storageCollector, type TorchCheckpoint } from "./pickle.js";
 
 /** 'PK\x03\x04': a zip local file header, how torch.load itself tells the formats apart. */
 export function isZip(bytes: Uint8Array): boolean {
@@ -41,8 +41,8 @@ function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
       },
     });
   } catch (e) {
-    if (e instanceof CheckpointError) throw e;
-    throw new CheckpointError(`invalid zip archive (truncated or corrupt): ${(e as Error).message ?? String(e)}`, { cause: e });
+    if (e instanceof TorchCheckpointError) throw e;
+    throw new TorchCheckpointError(`invalid zip archive (truncated or corrupt): ${(e as Error).message ?? String(e)}`, { cause: e });
   }
 }
 
@@ -63,7 +63,7 @@ export function readZipCheckpoint(bytes: Uint8Array): TorchCheckpoint {
   try {
     ({ value, end } = readPickle(data, 0, { torch: true, persistentLoad: collector.load, what: `${prefix}data.pkl` }));
   } catch (e) {
-    if (e instanceof CheckpointError) throw new CheckpointError(`zip checkpoint: ${e.message}`, { cause: e });
+    if (e instanceof TorchCheckpointError) throw new TorchCheckpointError(`zip checkpoint: ${e.message}`, { cause: e });
     throw e;
   }
   if (end !== data.length) fail(`zip checkpoint: ${data.length - end} unexpected bytes after the pickle in ${prefix}data.pkl`);
