@@ -4,8 +4,8 @@ import { basisValues } from "../kernels/basis.js";
 import { featurize } from "../model/features.js";
 import { moleculeOrbitals } from "../model/orbitals.js";
 import type { QdfModel } from "../model/qdf.js";
+import { EPS, normalizedCoefficients, orbitalZeta } from "../model/lcao.js";
 
-const EPS = 1e-12;
 
 /**
  * psi_k(r) = sum_o g_o(r) C[o, k] / n_o with raw g_o(r) = d^(q_o-1) exp(-zeta_o d^2), d = |r - centre_o|, where
@@ -43,24 +43,12 @@ export function lcaoFunction(model: QdfModel, m: Molecule): LcaoFunction {
   const D = model.config.dim, nOrb = f.orbitalIndex.length, M = f.nField;
   const coef = model.p("coefficient.weight").dataSync() as Float32Array;
   const zetaTable = model.p("zeta.weight").dataSync() as Float32Array;
-  const zeta = new Float32Array(nOrb);
-  f.orbitalIndex.forEach((row, i) => (zeta[i] = zetaTable[row]!));
   // Step 1: the SIMD basis kernel's own values and norms, so field-point values match the forward pass bit for bit.
+  const zeta = orbitalZeta(f, zetaTable);
   const b = basisValues(f.dist, f.q, zeta, M);
   const basisNorms = Float64Array.from(b.norms, (n) => Math.max(n, EPS));
   // Step 2: coefficient columns normalised over the molecule's rows (float64 from here on).
-  const C = new Float64Array(nOrb * D);
-  const colNorm = new Float64Array(D);
-  for (let i = 0; i < nOrb; i++) {
-    const src = f.orbitalIndex[i]! * D;
-    for (let k = 0; k < D; k++) {
-      const v = coef[src + k]!;
-      C[i * D + k] = v;
-      colNorm[k] += v * v;
-    }
-  }
-  for (let k = 0; k < D; k++) colNorm[k] = 1 / Math.max(Math.sqrt(colNorm[k]!), EPS);
-  for (let i = 0; i < nOrb; i++) for (let k = 0; k < D; k++) C[i * D + k] *= colNorm[k]!;
+  const C = normalizedCoefficients(coef, f.orbitalIndex, D, new Float64Array(nOrb * D));
   // Step 3: Psi = B C on the field, column norms -> scale folded into C.
   const psi = new Float64Array(M * D);
   for (let p = 0; p < M; p++) {

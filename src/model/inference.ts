@@ -4,6 +4,7 @@ import { basisValues } from "../kernels/basis.js";
 import { columnSums, normalizeColumns } from "../kernels/columns.js";
 import type { QdfConfig, Weights } from "./config.js";
 import type { MoleculeFeatures } from "./features.js";
+import { normalizedCoefficients, orbitalZeta } from "./lcao.js";
 
 /**
  * Frozen weights for prediction. Differences from the differentiable path (qdf.ts), all exact in real arithmetic:
@@ -45,31 +46,11 @@ export class InferenceWeights {
     for (const l of this.layers) { l.weightT.dispose(); l.bias.dispose(); }
   }
 
-  /** Normalised coefficient block [nOrb, D] for the molecule's orbitals (columns over its rows, floor 1e-12). */
-  private coefficients(f: MoleculeFeatures): Float32Array {
-    const D = this.dim, n = f.orbitalIndex.length;
-    const c = new Float32Array(n * D);
-    const norm = new Float64Array(D);
-    for (let i = 0; i < n; i++) {
-      const src = f.orbitalIndex[i]! * D;
-      for (let j = 0; j < D; j++) {
-        const v = this.coefficient[src + j]!;
-        c[i * D + j] = v;
-        norm[j] += v * v;
-      }
-    }
-    for (let j = 0; j < D; j++) norm[j] = 1 / Math.max(Math.sqrt(norm[j]!), 1e-12);
-    for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) c[i * D + j] = c[i * D + j]! * norm[j]!;
-    return c;
-  }
-
   /** Predicted properties for one molecule: f32 [K]. */
   predictOne(f: MoleculeFeatures): Float32Array {
     const D = this.dim, nOrb = f.orbitalIndex.length, M = f.nField;
-    const zeta = new Float32Array(nOrb);
-    f.orbitalIndex.forEach((row, i) => (zeta[i] = this.zeta[row]!));
-    const basis = basisValues(f.dist, f.q, zeta, M).values;
-    const coefficients = this.coefficients(f);
+    const basis = basisValues(f.dist, f.q, orbitalZeta(f, this.zeta), M).values;
+    const coefficients = normalizedCoefficients(this.coefficient, f.orbitalIndex, D, new Float32Array(nOrb * D));
     const psiRaw = tf.tidy(() => tf.matMul(tf.tensor2d(basis, [M, nOrb]), tf.tensor2d(coefficients, [nOrb, D])));
     const psi = psiRaw.dataSync() as Float32Array;
     psiRaw.dispose();

@@ -46,7 +46,7 @@ export function basisMatrix(f: MoleculeFeatures, zetaTable: tf.Tensor2D): tf.Ten
   const nOrb = f.q.length;
   const op = customOp((table: tf.Tensor2D) => {
     const all = table.dataSync() as Float32Array;
-    const values = basisValues(f.dist, f.q, Float32Array.from(f.orbitalIndex, (row) => all[row]!), f.nField);
+    const values = basisValues(f.dist, f.q, orbitalZeta(f, all), f.nField);
     return {
       value: tf.tensor2d(values.values, [f.nField, nOrb]),
       gradFunc: (dy: tf.Tensor) => {
@@ -84,11 +84,31 @@ export function gatherRows(table: tf.Tensor2D, rows: ArrayLike<number>): tf.Tens
   return op(table) as tf.Tensor2D;
 }
 
+/** The molecule's orbitals' exponents, from the model's table (one per orbital type). */
+export function orbitalZeta(f: MoleculeFeatures, zetaTable: Float32Array): Float32Array {
+  return Float32Array.from(f.orbitalIndex, (row) => zetaTable[row]!);
+}
+
 /** Basis matrix with exponents given as plain numbers (no gradient: prediction and analysis). */
 export function basisMatrixConst(f: MoleculeFeatures, zetaTable: Float32Array): tf.Tensor2D {
-  const zeta = new Float32Array(f.orbitalIndex.length);
-  f.orbitalIndex.forEach((row, i) => (zeta[i] = zetaTable[row]!));
-  return tf.tensor2d(basisValues(f.dist, f.q, zeta, f.nField).values, [f.nField, f.q.length]);
+  return tf.tensor2d(basisValues(f.dist, f.q, orbitalZeta(f, zetaTable), f.nField).values, [f.nField, f.q.length]);
+}
+
+/**
+ * The molecule's coefficient block, table rows [nOrb, D] with each column divided by max(its norm over these rows,
+ * 1e-12), in plain arrays (prediction and analysis): norms in float64, each value stored as out's type rounds it.
+ */
+export function normalizedCoefficients<A extends Float32Array | Float64Array>(table: Float32Array, rows: ArrayLike<number>,
+                                                                              D: number, out: A): A {
+  const inv = new Float64Array(D);
+  for (let i = 0; i < rows.length; i++) {
+    for (let k = 0; k < D; k++) { const v = table[rows[i]! * D + k]!; inv[k] += v * v; }
+  }
+  for (let k = 0; k < D; k++) inv[k] = 1 / Math.max(Math.sqrt(inv[k]!), EPS);
+  for (let i = 0; i < rows.length; i++) {
+    for (let k = 0; k < D; k++) out[i * D + k] = table[rows[i]! * D + k]! * inv[k]!;
+  }
+  return out;
 }
 
 /**
