@@ -6,6 +6,7 @@ import { initBackend } from "../model/backend.js";
 import { featurize } from "../model/features.js";
 import { QdfModel } from "../model/qdf.js";
 import { PredictPool, type PoolOptions } from "../workers/pool.js";
+import { itemMolecule, parseErrorResult } from "../workers/chunks.js";
 
 export { PredictPool, type PoolOptions } from "../workers/pool.js";
 
@@ -48,11 +49,7 @@ export function predictMolecule(model: QdfModel, m: Molecule): PredictionResult 
  */
 export function* predictStream(model: QdfModel, items: Iterable<Molecule | ParseItem>): Generator<PredictionResult> {
   for (const item of items) {
-    if ("error" in item) {
-      yield { id: item.error.moleculeId ?? `line ${item.error.line}`, nAtoms: 0, error: item.error.message };
-    } else {
-      yield predictMolecule(model, "molecule" in item ? item.molecule : item);
-    }
+    yield "error" in item ? parseErrorResult(item) : predictMolecule(model, itemMolecule(item));
   }
 }
 

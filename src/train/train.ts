@@ -5,7 +5,7 @@ import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../api/predict.js";
 import { checkpointMismatch, CheckpointError, crc32, type Checkpoint } from "./checkpoint.js";
-import { prepareData, type Splits, type TrainingData } from "./dataset.js";
+import { prepareData, SPLIT_NAMES, type Splits, type TrainingData } from "./dataset.js";
 import { initialWeights } from "./init.js";
 import { Rng } from "./rng.js";
 import { Trainer, type EpochRow, type EpochRunner, type Hyperparameters } from "./trainer.js";
@@ -51,7 +51,7 @@ export interface TrainOptions {
 /** Checksum of the splits' content (ids, atoms, coordinates, properties) to tie checkpoints to their data. */
 export function dataFingerprint(splits: Splits<Molecule[]>): string {
   const enc = new TextEncoder();
-  return crc32((["train", "val", "test"] as const).flatMap((s) => splits[s].map((m) =>
+  return crc32(SPLIT_NAMES.flatMap((s) => splits[s].map((m) =>
     enc.encode(`${s}|${m.id}|${m.symbols.join(",")}|${Array.from(m.coords).join(",")}|${m.properties?.join(",")}\n`))));
 }
 

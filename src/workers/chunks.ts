@@ -11,7 +11,12 @@ export interface Chunk {
   slots: (PredictionResult | null)[];
 }
 
-/** The result a parse error stands for (the same as the in-process predictStream gives). */
+/** The molecule of an input (a molecule, or a parser item holding one). */
+export function itemMolecule(item: Molecule | Exclude<ParseItem, { error: unknown }>): Molecule {
+  return "molecule" in item ? item.molecule : item;
+}
+
+/** The result a parse error stands for, wherever the molecules are predicted. */
 export function parseErrorResult(item: Extract<ParseItem, { error: unknown }>): PredictionResult {
   return { id: item.error.moleculeId ?? `line ${item.error.line}`, nAtoms: 0, error: item.error.message };
 }
@@ -23,7 +28,7 @@ export function* chunked(items: Iterable<Molecule | ParseItem>, size: number): G
     if ("error" in item) {
       chunk.slots.push(parseErrorResult(item));
     } else {
-      chunk.molecules.push("molecule" in item ? item.molecule : item);
+      chunk.molecules.push(itemMolecule(item));
       chunk.slots.push(null);
     }
     if (chunk.slots.length >= size) {

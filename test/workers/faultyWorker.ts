@@ -1,8 +1,6 @@
 // A prediction worker that fails on purpose, for the pool's isolation tests: "crash_exit" ends the thread, "crash_throw" throws.
-import { parentPort } from "node:worker_threads";
-import { expose } from "comlink/dist/esm/comlink.mjs";
-import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import type { Molecule } from "../../src/chem/molecule.js";
+import { exposeToParent } from "../../src/workers/exposeNode.js";
 import { predictWorkerApi } from "../../src/workers/workerApi.js";
 import type { PredictWorkerApi } from "../../src/workers/protocol.js";
 
@@ -14,4 +12,4 @@ const api: PredictWorkerApi = {
     return predictWorkerApi.predictChunk(molecules);
   },
 };
-expose(api, nodeEndpoint(parentPort!));
+exposeToParent(api, "faultyWorker.js");
