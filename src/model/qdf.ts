@@ -8,6 +8,13 @@ import { densityColumn, hkMap } from "./hkMap.js";
 import { InferenceWeights } from "./inference.js";
 import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } from "./lcao.js";
 
+/** Sets a variable to plain values (its shape's size): the variable takes the new tensor's data, no copy. */
+export function assignValues(v: tf.Variable, data: Float32Array): void {
+  const t = tf.tensor(data, v.shape);
+  v.assign(t);
+  t.dispose();
+}
+
 /** tfjs variable names are global per thread: each model instance gets its own prefix. */
 let instances = 0;
 
@@ -40,12 +47,7 @@ export class QdfModel {
 
   /** Sets parameters from plain arrays (by state_dict name; shapes as the config's), e.g. a training worker's. */
   setWeights(weights: Map<string, Float32Array>): void {
-    for (const [name, data] of weights) {
-      const v = this.p(name);
-      const t = tf.tensor(data, v.shape);
-      v.assign(t); // the variable takes a reference to t's data; t itself is released
-      t.dispose();
-    }
+    for (const [name, data] of weights) assignValues(this.p(name), data);
     this.invalidate();
   }
 

@@ -1,6 +1,7 @@
 // Adam with PyTorch 1.13's update rule and grad-lifecycle semantics, on plain float32 arrays mirrored into tf.Variables.
 import * as tf from "@tensorflow/tfjs-core";
 import { adamUpdate } from "../kernels/adam.js";
+import { assignValues } from "../model/qdf.js";
 
 export interface AdamOptions {
   beta1: number;
@@ -57,9 +58,7 @@ export class Adam {
       adamUpdate(p, g ?? null, st.m, st.v, {
         b1: f(beta1), a1: f(1 - beta1), b2: f(beta2), a2: f(1 - beta2), eps: f(eps), bc2: f(bc2Sqrt), stepSize: f(lr / bc1),
       });
-      const t = tf.tensor(p, variable.shape);
-      variable.assign(t); // the variable takes a reference to t's data; t itself is released
-      t.dispose();
+      assignValues(variable, p);
     }
   }
 

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { readFileSync } from "node:fs";
 import { readModelFile } from "../../src/model/modelFile.js";
 import { initBackend } from "../../src/model/backend.js";
-import { QdfModel } from "../../src/model/qdf.js";
+import { assignValues, QdfModel } from "../../src/model/qdf.js";
 import { prepareData } from "../../src/train/dataset.js";
 import { Trainer } from "../../src/train/trainer.js";
 import { Rng } from "../../src/train/rng.js";
@@ -32,11 +32,6 @@ const weightedV = () => {
   return tf.sum(tf.mul(model.potential(psi), tf.tensor2d(rV, [psiRows, 1]))) as tf.Scalar;
 };
 
-function setParam(v: tf.Variable, x: Float32Array): void {
-  const t = tf.tensor(x, v.shape);
-  v.assign(t);
-  t.dispose();
-}
 
 function lossValue(f: () => tf.Scalar): number {
   const t = tf.tidy(f);
@@ -55,13 +50,13 @@ function check(what: string, f: () => tf.Scalar, param: string, index: number, h
   const at = (delta: number) => {
     const x = base.slice();
     x[index] = x[index]! + delta;
-    setParam(v, x);
+    assignValues(v, x);
     return lossValue(f);
   };
   // Richardson extrapolation of central differences (error O(h^4)), so h can be large enough to beat float32 noise.
   const central = (step: number) => (at(step) - at(-step)) / (2 * step);
   const fd = (4 * central(h / 2) - central(h)) / 3;
-  setParam(v, base);
+  assignValues(v, base);
   const rel = Math.abs(analytic - fd) / Math.max(Math.abs(fd), 1e-6);
   assert.ok(Math.abs(fd) > 2e-4, `${what} d/d${param}[${index}]: derivative ${fd} too small to test`);
   assert.ok(rel < tol, `${what} d/d${param}[${index}]: analytic ${analytic}, finite differences ${fd} (h ${h}); rel ${rel.toExponential(2)}`);
