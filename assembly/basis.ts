@@ -1,5 +1,6 @@
 // Atomic-orbital (basis) kernels: distances to orbital centres, Gaussian-type values with column norms, and d/dzeta.
-import { expf4 } from "./simdmath";
+import { expf4, powInt4 } from "./simdmath";
+import { scaleColumns } from "./columns";
 
 /**
  * Distances from field points to centres, computed in float64 and rounded to float32, 0 -> 1e6.
@@ -58,25 +59,7 @@ export function basis(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i3
     const off = <usize>o << 2;
     store<f32>(norms + off, Mathf.sqrt(load<f32>(norms + off)));
   }
-  scaleColumns(out, nPoints, nOrb, norms);
-}
-
-/** Divides each column of m [nRows * nCols] by max(norms[c], 1e-12). */
-function scaleColumns(m: usize, nRows: i32, nCols: i32, norms: usize): void {
-  const n4 = nCols & ~3;
-  const floor = f32x4.splat(1e-12);
-  for (let r = 0; r < nRows; r++) {
-    const row = m + (<usize>r * nCols << 2);
-    let c = 0;
-    for (; c < n4; c += 4) {
-      const off = <usize>c << 2;
-      v128.store(row + off, f32x4.div(v128.load(row + off), f32x4.max(v128.load(norms + off), floor)));
-    }
-    for (; c < nCols; c++) {
-      const off = <usize>c << 2;
-      store<f32>(row + off, load<f32>(row + off) / max<f32>(load<f32>(norms + off), 1e-12));
-    }
-  }
+  scaleColumns(out, nPoints, nOrb, norms, 1);
 }
 
 /**
@@ -121,16 +104,3 @@ function powInt(d: f32, e: f32): f32 {
   return r;
 }
 
-// @ts-ignore: decorator
-@inline
-function powInt4(d: v128, e: v128): v128 {
-  // Exponents are small non-negative integers (q - 1 with q = 1, 2, 3): multiply while any lane needs it.
-  let r = f32x4.splat(1);
-  let k = f32x4.splat(0);
-  const one = f32x4.splat(1);
-  while (v128.any_true(f32x4.lt(k, e))) {
-    r = v128.bitselect(f32x4.mul(r, d), r, f32x4.lt(k, e));
-    k = f32x4.add(k, one);
-  }
-  return r;
-}

@@ -25,18 +25,27 @@ export function normalizeColumns(m: usize, rows: i32, cols: i32, scale: f32, wor
     const w = work + (<usize>c << 2);
     store<f32>(w, Mathf.sqrt(load<f32>(w)));
   }
+  scaleColumns(m, rows, cols, work, scale);
+}
+
+/**
+ * In place: m[:, c] / max(norms[c], 1e-12) * scale (scale 1: the division alone, exactly).
+ * m: f32 [rows * cols]; norms: f32 [cols].
+ */
+export function scaleColumns(m: usize, rows: i32, cols: i32, norms: usize, scale: f32): void {
+  const c4 = cols & ~3;
   const s = f32x4.splat(scale), floor = f32x4.splat(1e-12);
   for (let r = 0; r < rows; r++) {
     const row = m + (<usize>r * cols << 2);
     let c = 0;
     for (; c < c4; c += 4) {
       const p = row + (<usize>c << 2);
-      const n = f32x4.max(v128.load(work + (<usize>c << 2)), floor);
+      const n = f32x4.max(v128.load(norms + (<usize>c << 2)), floor);
       v128.store(p, f32x4.mul(f32x4.div(v128.load(p), n), s));
     }
     for (; c < cols; c++) {
       const p = row + (<usize>c << 2);
-      store<f32>(p, load<f32>(p) / max<f32>(load<f32>(work + (<usize>c << 2)), 1e-12) * scale);
+      store<f32>(p, load<f32>(p) / max<f32>(load<f32>(norms + (<usize>c << 2)), 1e-12) * scale);
     }
   }
 }

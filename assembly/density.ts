@@ -1,5 +1,5 @@
 // Electron density: rho(p) = sum_k psi(p, k)^2 on given orbitals, and the learned LCAO evaluated anywhere in space.
-import { expf4 } from "./simdmath";
+import { expf4, powInt4 } from "./simdmath";
 
 /** psi: f32 [nPoints * nOrbitals] (row = point); out: f32 [nPoints]. */
 export function density(psi: usize, nPoints: i32, nOrbitals: i32, out: usize): void {
@@ -110,7 +110,6 @@ function gatherActive(n: i32, centres: usize, q: usize, zeta: usize, cut2: usize
 /** Evaluates the n points at wPts with the gathered active set: rho -> wRho [n], psi -> wPsi [n * nSel]. */
 function evalChunk(n: i32, a: i32, nSel: i32): void {
   const a4 = (a + 3) & ~3;
-  const one = f32x4.splat(1);
   for (let i = 0; i < n; i++) {
     const p = wPts + (<usize>i * 12);
     const px = f32x4.splat(load<f32>(p)), py = f32x4.splat(load<f32>(p, 4)), pz = f32x4.splat(load<f32>(p, 8));
@@ -122,16 +121,9 @@ function evalChunk(n: i32, a: i32, nSel: i32): void {
       const dz = f32x4.sub(pz, v128.load(wCz + off));
       const d2 = f32x4.add(f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy)), f32x4.mul(dz, dz));
       let g = expf4(f32x4.neg(f32x4.mul(v128.load(wZeta + off), d2)));
-      // d^(q-1): q - 1 is a small non-negative integer (0 or 1 for 6-31G); multiply while any lane needs it.
+      // d^(q-1), the square root only where some lane needs it.
       const e = v128.load(wQm1 + off);
-      if (v128.any_true(f32x4.gt(e, f32x4.splat(0)))) {
-        const d = f32x4.sqrt(d2);
-        let k = f32x4.splat(0);
-        while (v128.any_true(f32x4.lt(k, e))) {
-          g = v128.bitselect(f32x4.mul(g, d), g, f32x4.lt(k, e));
-          k = f32x4.add(k, one);
-        }
-      }
+      if (v128.any_true(f32x4.gt(e, f32x4.splat(0)))) g = f32x4.mul(g, powInt4(f32x4.sqrt(d2), e));
       v128.store(wG + off, v128.and(g, f32x4.le(d2, v128.load(wCut + off))));
     }
     // t = P g (rows with g_i = 0 skipped: orbitals past their cutoff at this point), rho = g . t.

@@ -21,3 +21,17 @@ export function expf4(x: v128): v128 {
   // exp(x) for x below float32's normal range is 0 here (the reference's value is at most a denormal).
   return v128.andnot(res, under);
 }
+
+/** d^e per lane for exponents e that are small non-negative integers (q - 1: 0 or 1 with every basis set parsed). */
+// @ts-ignore: decorator
+@inline
+export function powInt4(d: v128, e: v128): v128 {
+  let r = f32x4.splat(1);
+  let k = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  while (v128.any_true(f32x4.lt(k, e))) { // multiply while any lane needs it
+    r = v128.bitselect(f32x4.mul(r, d), r, f32x4.lt(k, e));
+    k = f32x4.add(k, one);
+  }
+  return r;
+}
