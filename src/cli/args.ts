@@ -27,13 +27,36 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed | null {
   }
 }
 
-/** A numeric option value, checked. */
-export function numberOption(values: Parsed["values"], name: string, fallback: number): number {
+/** The readouts and input formats the commands accept. */
+export const READOUTS = ["sum", "mean"] as const;
+export const INPUT_FORMATS = ["auto", "qdf", "xyz"] as const;
+
+/** Bounds a numeric option must keep: an integer, at least `min`, or above `above`. */
+export interface NumberBounds { integer?: boolean; min?: number; above?: number }
+
+/** A numeric option value (the fallback when absent), checked against its bounds. */
+export function numberOption(values: Parsed["values"], name: string, fallback: number, bounds: NumberBounds = {}): number {
   const v = values[name];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${name} needs a number, got "${String(v)}"`);
+  const n = v === undefined ? fallback : Number(v);
+  if (v !== undefined && (typeof v !== "string" || v.trim() === "" || !Number.isFinite(n))) {
+    throw new UsageError(`--${name} needs a number, got "${String(v)}"`);
+  }
+  const { integer = false, min, above } = bounds;
+  const bad = (integer && !Number.isInteger(n)) || (min !== undefined && n < min) || (above !== undefined && !(n > above));
+  if (bad) {
+    const want = [integer ? "an integer" : "a number", min !== undefined ? `>= ${min}` : "", above !== undefined ? `> ${above}` : ""];
+    throw new UsageError(`--${name} needs ${want.filter(Boolean).join(" ")}, got ${n}`);
+  }
   return n;
+}
+
+/** A string option that must be one of `choices` (the fallback when absent). */
+export function choiceOption<C extends string>(values: Parsed["values"], name: string, choices: readonly C[], fallback: C): C {
+  const v = values[name] ?? fallback;
+  if (typeof v !== "string" || !(choices as readonly string[]).includes(v)) {
+    throw new UsageError(`--${name} must be ${choices.join(", ").replace(/, ([^,]*)$/, " or $1")}, got "${String(v)}"`);
+  }
+  return v as C;
 }
 
 /** A required string option. */

@@ -6,7 +6,7 @@ import { loadModel } from "../api/predict.js";
 import { densityJob } from "../density/densityJob.js";
 import { DEFAULT_CUTOFF_TOL } from "../density/evaluate.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
-import { numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
+import { choiceOption, INPUT_FORMATS, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 
 const spec = {
@@ -74,16 +74,11 @@ async function run(argv: string[]): Promise<number> {
   const modelPath = requiredOption(args.values, "model");
   const outDir = requiredOption(args.values, "out");
   if (args.positionals.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
-  const spacing = numberOption(args.values, "spacing", 0.2);
-  const padding = numberOption(args.values, "padding", 3.0);
-  const cutoffTol = numberOption(args.values, "cutoff-tol", DEFAULT_CUTOFF_TOL);
-  if (!(spacing > 0)) throw new UsageError(`--spacing must be > 0, got ${spacing}`);
-  if (!(padding >= 0)) throw new UsageError(`--padding must be >= 0, got ${padding}`);
-  if (!(cutoffTol >= 0)) throw new UsageError(`--cutoff-tol must be >= 0, got ${cutoffTol}`);
-  const scale = String(args.values.scale);
-  if (scale !== "log" && scale !== "linear") throw new UsageError(`--scale must be log or linear, got "${scale}"`);
-  const format = String(args.values.format);
-  if (!["auto", "qdf", "xyz"].includes(format)) throw new UsageError(`--format must be auto, qdf or xyz, got "${format}"`);
+  const spacing = numberOption(args.values, "spacing", 0.2, { above: 0 });
+  const padding = numberOption(args.values, "padding", 3.0, { min: 0 });
+  const cutoffTol = numberOption(args.values, "cutoff-tol", DEFAULT_CUTOFF_TOL, { min: 0 });
+  const scale = choiceOption(args.values, "scale", ["log", "linear"] as const, "log");
+  const format = choiceOption(args.values, "format", INPUT_FORMATS, "auto");
   const orbitals = parseOrbitals(args.values.orbitals as string | undefined);
 
   const model = await loadModel(readFileSync(modelPath));
@@ -95,7 +90,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     for (const path of args.positionals) {
       const text = readFileSync(path === "-" ? 0 : path, "utf8");
-      for (const item of iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format: format as "auto" })) {
+      for (const item of iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format })) {
         done++;
         if ("error" in item) {
           failed++;

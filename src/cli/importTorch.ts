@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { IMPORT_DEFAULTS, importTorchCheckpoint, readOrbitalTable } from "../io/torch/importCheckpoint.js";
 import { writeModelFile } from "../model/modelFile.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
-import { numberOption, parseCommand, requiredOption, UsageError, type CommandSpec } from "./args.js";
+import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError, type CommandSpec } from "./args.js";
 
 const spec: CommandSpec = {
   usage: "qdf import-torch CHECKPOINT --orbitals ORBITAL_DICT --out MODEL.safetensors [options]",
@@ -59,16 +59,13 @@ async function run(argv: string[]): Promise<number> {
   const checkpointPath = positionals[0]!;
   const orbitalsPath = requiredOption(values, "orbitals");
   const outPath = requiredOption(values, "out");
-  const readout = values.readout ?? IMPORT_DEFAULTS.operation;
-  if (readout !== "sum" && readout !== "mean") throw new UsageError(`--readout must be sum or mean, got "${String(readout)}"`);
+  const readout = choiceOption(values, "readout", READOUTS, IMPORT_DEFAULTS.operation);
   const basis = values.basis ?? IMPORT_DEFAULTS.basisSet;
   const property = values.property ?? IMPORT_DEFAULTS.property;
   if (typeof basis !== "string" || basis.trim() === "") throw new UsageError("--basis needs a basis set name");
   if (typeof property !== "string") throw new UsageError("--property needs a text");
-  const radius = numberOption(values, "radius", IMPORT_DEFAULTS.radius);
-  const gridInterval = numberOption(values, "grid", IMPORT_DEFAULTS.gridInterval);
-  if (radius <= 0) throw new UsageError(`--radius must be positive, got ${radius}`);
-  if (gridInterval <= 0) throw new UsageError(`--grid must be positive, got ${gridInterval}`);
+  const radius = numberOption(values, "radius", IMPORT_DEFAULTS.radius, { above: 0 });
+  const gridInterval = numberOption(values, "grid", IMPORT_DEFAULTS.gridInterval, { above: 0 });
 
   const orbitalBytes = readInput(orbitalsPath, "orbital table");
   const checkpointBytes = readInput(checkpointPath, "checkpoint");

@@ -8,7 +8,7 @@ import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import { PredictPool } from "../workers/pool.js";
 import { propertyUnit, tsvHeader, tsvRow } from "../io/predictionsTsv.js";
-import { numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
+import { choiceOption, INPUT_FORMATS, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { Progress } from "./progress.js";
 
@@ -70,11 +70,9 @@ async function run(argv: string[]): Promise<number> {
   const modelPath = requiredOption(args.values, "model");
   const inputs = args.positionals;
   if (inputs.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
-  const format = String(args.values.format);
-  if (!["auto", "qdf", "xyz"].includes(format)) throw new UsageError(`--format must be auto, qdf or xyz, got "${format}"`);
+  const format = choiceOption(args.values, "format", INPUT_FORMATS, "auto");
 
-  const workers = numberOption(args.values, "workers", availableParallelism());
-  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number >= 0, got ${workers}`);
+  const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
 
   const modelBytes = readFileSync(modelPath);
   const texts = inputs.map((path) => ({ path, text: readFileSync(path === "-" ? 0 : path, "utf8") }));
@@ -93,7 +91,7 @@ async function run(argv: string[]): Promise<number> {
   const progress = new Progress("predict", undefined);
   try {
     for (const { path, text } of texts) {
-      const items = iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format: format as "auto" });
+      const items = iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format });
       for await (const r of engine.predictStream(items)) {
         done++;
         if (r.error) {

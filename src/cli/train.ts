@@ -12,7 +12,7 @@ import { PUBLISHED_HYPERPARAMETERS, PUBLISHED_SIZES, train, type ModelSizes } fr
 import { TrainPool } from "../train/parallel.js";
 import type { EpochRow, Hyperparameters } from "../train/trainer.js";
 import type { PredictionResult } from "../api/predict.js";
-import { numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
+import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { Progress, formatSeconds } from "./progress.js";
 
@@ -64,18 +64,6 @@ options:
   },
 };
 
-function positiveInt(values: Record<string, unknown>, name: string, fallback: number, min = 1): number {
-  const n = numberOption(values as never, name, fallback);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} needs an integer >= ${min}, got ${n}`);
-  return n;
-}
-
-function positive(values: Record<string, unknown>, name: string, fallback: number): number {
-  const n = numberOption(values as never, name, fallback);
-  if (!(n > 0)) throw new UsageError(`--${name} needs a positive number, got ${n}`);
-  return n;
-}
-
 /** Output paths beside the model. */
 function trainPaths(out: string) {
   const base = out.replace(/\.safetensors$/i, "");
@@ -98,24 +86,22 @@ async function run(argv: string[]): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"\nusage: ${spec.usage}`);
   const dir = requiredOption(v, "data");
   const paths = trainPaths(requiredOption(v, "out"));
-  const readout = (v.readout as string | undefined) ?? P.operation;
-  if (readout !== "sum" && readout !== "mean") throw new UsageError(`--readout must be sum or mean, got "${readout}"`);
-  const save = (v.save as string | undefined) ?? "last";
-  if (save !== "best" && save !== "last") throw new UsageError(`--save must be best or last, got "${save}"`);
+  const readout = choiceOption(v, "readout", READOUTS, P.operation);
+  const save = choiceOption(v, "save", ["best", "last"] as const, "last");
   const sizes: ModelSizes = {
     basisSet: (v.basis as string | undefined) ?? P.basisSet,
-    radius: positive(v, "radius", P.radius), gridInterval: positive(v, "grid", P.gridInterval),
-    dim: positiveInt(v, "dim", P.dim), layerFunctional: positiveInt(v, "layers", P.layerFunctional),
-    hiddenHK: positiveInt(v, "hk-dim", P.hiddenHK), layerHK: positiveInt(v, "hk-layers", P.layerHK),
+    radius: numberOption(v, "radius", P.radius, { above: 0 }), gridInterval: numberOption(v, "grid", P.gridInterval, { above: 0 }),
+    dim: numberOption(v, "dim", P.dim, { integer: true, min: 1 }), layerFunctional: numberOption(v, "layers", P.layerFunctional, { integer: true, min: 1 }),
+    hiddenHK: numberOption(v, "hk-dim", P.hiddenHK, { integer: true, min: 1 }), layerHK: numberOption(v, "hk-layers", P.layerHK, { integer: true, min: 1 }),
     operation: readout, property: (v.property as string | undefined) ?? propertyFromDirName(dir),
   };
   const hyper: Hyperparameters = {
-    batchSize: positiveInt(v, "batch", H.batchSize), lr: positive(v, "lr", H.lr), lrDecay: positive(v, "lr-decay", H.lrDecay),
-    decayEvery: positiveInt(v, "decay-every", H.decayEvery), epochs: positiveInt(v, "epochs", H.epochs),
-    seed: positiveInt(v, "seed", H.seed, 0), shuffle: !v["no-shuffle"],
+    batchSize: numberOption(v, "batch", H.batchSize, { integer: true, min: 1 }), lr: numberOption(v, "lr", H.lr, { above: 0 }), lrDecay: numberOption(v, "lr-decay", H.lrDecay, { above: 0 }),
+    decayEvery: numberOption(v, "decay-every", H.decayEvery, { integer: true, min: 1 }), epochs: numberOption(v, "epochs", H.epochs, { integer: true, min: 1 }),
+    seed: numberOption(v, "seed", H.seed, { integer: true, min: 0 }), shuffle: !v["no-shuffle"],
   };
   // More workers than molecules per batch would idle.
-  const workers = Math.min(positiveInt(v, "workers", 1), hyper.batchSize);
+  const workers = Math.min(numberOption(v, "workers", 1, { integer: true, min: 1 }), hyper.batchSize);
   const splits = {} as Splits<Molecule[]>;
   for (const s of SPLIT_NAMES) {
     const file = join(dir, `${s}.txt`);
