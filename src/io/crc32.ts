@@ -11,7 +11,7 @@ const TABLE = (() => {
 })();
 
 /** Continues a running CRC (start with 0xffffffff; xor the end result with 0xffffffff). */
-export function crc32Update(crc: number, bytes: Uint8Array): number {
+function crc32Update(crc: number, bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return crc;
 }

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { unzlibSync } from "fflate";
-import { spawnSync } from "node:child_process";
+import { qdf } from "../cli/run.js";
 import { parseMolecules } from "../../src/chem/parse.js";
 import type { Molecule } from "../../src/chem/molecule.js";
 import { pretrainedModel } from "../model/reference.js";
@@ -26,18 +26,18 @@ function qdfText(m: Molecule): string {
   return lines.join("\n") + "\n";
 }
 
-/** Runs bin/qdf.js in a child process (its own tfjs engine: a model's variable names are global per process). */
-function qdf(args: string[]): number | null {
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "qdf.js"), ...args], { encoding: "utf8" });
-  if (r.status !== 0 && r.status !== 2) process.stderr.write(r.stderr);
-  return r.status;
+/** The CLI's exit code (its stderr shown when it failed unexpectedly); each run is its own process and tfjs engine. */
+function qdfCode(args: string[]): number {
+  const r = qdf(args);
+  if (r.code !== 0 && r.code !== 2) process.stderr.write(r.stderr);
+  return r.code;
 }
 
 test(`qdf density on ${mol.id}: cubes, summary and PNG`, async () => {
   rmSync(out, { recursive: true, force: true });
   const input = join(out, "input.txt");
   writeFileAtomic(input, qdfText(mol));
-  const code = qdf(["density", "--model", modelPath, input, "--out", out, "--orbitals", "0,3", "--potential", "--png"]);
+  const code = qdfCode(["density", "--model", modelPath, input, "--out", out, "--orbitals", "0,3", "--potential", "--png"]);
   assert.is(code, 0);
   const base = join(out, mol.id);
   for (const s of [".rho.cube", ".psi0.cube", ".psi3.cube", ".V.cube", ".Vpred.cube", ".json", ".rho.png"]) {
@@ -89,11 +89,11 @@ test("the slice's highest density lies at a heavy atom (within 0.5 angstrom)", a
 });
 
 test("usage errors and --help", () => {
-  assert.is(qdf(["density", "--help"]), 0);
-  assert.is(qdf(["density", "--model", modelPath, "x.txt"]), 2); // no --out
-  assert.is(qdf(["density", "--model", modelPath, "x.txt", "--out", out, "--orbitals", "1,a"]), 2);
-  assert.is(qdf(["density", "--model", modelPath, "x.txt", "--out", out, "--spacing", "0"]), 2);
-  assert.is(qdf(["density", "--model", modelPath, join(out, "input.txt"), "--out", out, "--orbitals", "250"]), 2);
+  assert.is(qdfCode(["density", "--help"]), 0);
+  assert.is(qdfCode(["density", "--model", modelPath, "x.txt"]), 2); // no --out
+  assert.is(qdfCode(["density", "--model", modelPath, "x.txt", "--out", out, "--orbitals", "1,a"]), 2);
+  assert.is(qdfCode(["density", "--model", modelPath, "x.txt", "--out", out, "--spacing", "0"]), 2);
+  assert.is(qdfCode(["density", "--model", modelPath, join(out, "input.txt"), "--out", out, "--orbitals", "250"]), 2);
 });
 
 test.run();

@@ -1,14 +1,13 @@
 // Training parity with the reference trajectories: per-step losses, final weights and predictions of the trained model.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readModelFile } from "../../src/model/modelFile.js";
 import { repoRoot, sharedPath } from "../shared.js";
-import { runReference, type Trajectory, weightErrors } from "./parityHelper.js";
+import { runReference, runReferenceEpochs, type Trajectory, weightErrors } from "./parityHelper.js";
 
 async function parity(name: string, dataset: string, stepTol: number): Promise<void> {
   const r = await runReference(name, dataset);
@@ -85,11 +84,9 @@ test("qdf train --init --no-shuffle (the CLI): final weights, per-epoch summed l
 });
 
 test("no tensors leak across epochs", async () => {
-  const { runReferenceEpochs } = await import("./parityHelper.js");
   const { model, counts } = await runReferenceEpochs("train_under7_small", "QM9under7atoms_atomizationenergy_eV", 3);
   model.dispose();
   assert.ok(counts[1] === counts[0] && counts[2] === counts[0], `tensor counts after each epoch: ${counts.join(", ")}`);
-  void tf;
 });
 
 test.run();

@@ -23,12 +23,12 @@ export const IMPORT_DEFAULTS = {
 } as const satisfies Required<ImportOptions>;
 
 /** Reads either checkpoint format, told apart as torch.load does: by the zip magic. */
-export function readTorchCheckpoint(bytes: Uint8Array): TorchCheckpoint {
+function readTorchCheckpoint(bytes: Uint8Array): TorchCheckpoint {
   return isZip(bytes) ? readZipCheckpoint(bytes) : readLegacyCheckpoint(bytes);
 }
 
 /** A contiguous row-major copy of a (possibly strided) float32 tensor, every index checked against its storage. */
-export function materializeTensor(name: string, t: TensorRef, storages: Map<string, Uint8Array>): Float32Tensor {
+function materializeTensor(name: string, t: TensorRef, storages: Map<string, Uint8Array>): Float32Tensor {
   const s = t.storage;
   const what = `tensor ${JSON.stringify(name)}`;
   if (s.dtype !== "float32") fail(`${what} is stored as ${s.typeName} (${s.dtype}); only float32 (torch.FloatStorage) is supported`);

@@ -6,7 +6,7 @@ import {
 
 /** torch.serialization.MAGIC_NUMBER, the first pickle of every legacy file. */
 export const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
-export const LEGACY_PROTOCOL_VERSION = 1001;
+const LEGACY_PROTOCOL_VERSION = 1001;
 
 /**
  * Layout (torch.serialization._legacy_save): pickle(magic), pickle(protocol version), pickle(sys_info),

@@ -24,7 +24,7 @@ export class PyTuple {
 export class PyDict {
   readonly map = new Map<PyKey, PyValue>();
 }
-export class PyGlobal {
+class PyGlobal {
   constructor(readonly module: string, readonly name: string) {}
   get qualified(): string {
     return `${this.module}.${this.name}`;
@@ -51,11 +51,11 @@ export class TensorRef {
     readonly stride: number[],
   ) {}
 }
-export type PyKey = string | number | bigint | boolean | null;
+type PyKey = string | number | bigint | boolean | null;
 export type PyValue = PyKey | Uint8Array | PyValue[] | PyTuple | PyDict | PyGlobal | StorageRef | TensorRef;
 
 /** torch.*Storage class -> dtype, so that a storage of another type can be refused by name. */
-export const STORAGE_DTYPES: Record<string, string> = {
+const STORAGE_DTYPES: Record<string, string> = {
   FloatStorage: "float32",
   DoubleStorage: "float64",
   HalfStorage: "float16",
@@ -82,7 +82,7 @@ function allowedGlobal(module: string, name: string, torch: boolean): boolean {
   return module === "torch" && Object.hasOwn(STORAGE_DTYPES, name);
 }
 
-export interface PickleOptions {
+interface PickleOptions {
   /** Allow the torch globals; without it only collections.OrderedDict may be named. */
   torch?: boolean;
   /** Turns a persistent id into a value; without it BINPERSID is refused. */
@@ -91,8 +91,8 @@ export interface PickleOptions {
   what?: string;
 }
 
-export const MAX_MARK_DEPTH = 1000;
-export const MAX_STACK_DEPTH = 100_000;
+const MAX_MARK_DEPTH = 1000;
+const MAX_STACK_DEPTH = 100_000;
 
 const OPCODE_NAMES: Record<number, string> = {
   0x28: "MARK", 0x2e: "STOP", 0x30: "POP", 0x31: "POP_MARK", 0x32: "DUP", 0x46: "FLOAT", 0x49: "INT", 0x4a: "BININT",
@@ -109,7 +109,7 @@ const OPCODE_NAMES: Record<number, string> = {
 };
 
 /** A short description of a value's type for messages (never recursive: values may be cyclic). */
-export function describe(v: PyValue): string {
+function describe(v: PyValue): string {
   if (v === null) return "None";
   if (typeof v === "string") return "str";
   if (typeof v === "boolean") return "bool";
@@ -401,7 +401,7 @@ function reduce(fn: PyValue, args: PyValue, at: string): PyValue {
 }
 
 /** The storage named by a torch persistent id: ('storage', torch.XStorage, key, location, numel[, view_metadata]). */
-export function storageFromPid(pid: PyValue, legacy: boolean): StorageRef {
+function storageFromPid(pid: PyValue, legacy: boolean): StorageRef {
   if (!(pid instanceof PyTuple)) fail(`invalid persistent id: a ${describe(pid)}, not a tuple`);
   const [kind, cls, key, , numel, view] = pid.items;
   if (kind !== "storage") fail(`unsupported persistent id kind ${typeof kind === "string" ? JSON.stringify(kind) : describe(kind ?? null)}; only 'storage' is known`);
