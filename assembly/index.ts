@@ -3,6 +3,6 @@ export { alloc, reset } from "./memory";
 export { sphereTemplate, field } from "./field";
 export { distances, basis, basisZetaGrad } from "./basis";
 export { potential } from "./potential";
-export { density, densityPoints, densityBox } from "./density";
+export { densityPoints, densityBox } from "./density";
 export { normalizeColumns, columnSums } from "./columns";
 export { adamStep } from "./adam";

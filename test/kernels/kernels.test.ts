@@ -5,7 +5,6 @@ import { loadKernels } from "../../src/kernels/instance.js";
 import { fieldPoints, sphereTemplate } from "../../src/kernels/field.js";
 import { basisValues, basisZetaGrad, distances } from "../../src/kernels/basis.js";
 import { externalPotential } from "../../src/kernels/potential.js";
-import { density } from "../../src/kernels/density.js";
 import { columnSums, normalizeColumns } from "../../src/kernels/columns.js";
 
 await loadKernels();
@@ -146,21 +145,6 @@ test("potential: -sum Z exp(-d^2) in float64, 0 -> 1e6", () => {
     return Math.fround(-s);
   });
   assertClose(v, expected, 1e-7, 1e-30, "V");
-});
-
-test("density: row sums of psi^2 (SIMD body and tail)", () => {
-  const r = rng(6);
-  for (const nOrb of [3, 8, 250]) {
-    const nP = 21;
-    const psi = Float32Array.from({ length: nP * nOrb }, () => r(-1, 1));
-    const rho = density(psi, nP);
-    const expected = Array.from({ length: nP }, (_, p) => {
-      let s = 0;
-      for (let k = 0; k < nOrb; k++) s += psi[p * nOrb + k]! ** 2;
-      return s;
-    });
-    assertClose(rho, expected, 1e-6, 1e-30, `rho nOrb=${nOrb}`);
-  }
 });
 
 test("normalizeColumns: column / max(L2 norm, 1e-12) * scale, in place (SIMD body and tail, zero column)", () => {

@@ -6,7 +6,6 @@ import * as tf from "@tensorflow/tfjs-core";
 import { parseMolecules } from "../../src/chem/parse.js";
 import { featurize } from "../../src/model/features.js";
 import { densityColumn } from "../../src/model/hkMap.js";
-import { density } from "../../src/kernels/density.js";
 import { sharedPath } from "../shared.js";
 import { closeTo, pretrainedModel, referenceIntermediates } from "./reference.js";
 
@@ -55,9 +54,6 @@ refs.forEach((ref, i) => {
     for (let p = 0; p < f.nField; p++) for (let k = 0; k < D; k++) sq += psi![p * 2 * D + k]! ** 2;
     closeTo([sq], [ref.mo_sq_sum], "sum of psi^2");
     closeTo(rho!, ref.density, "density (tfjs)");
-    const psiOnly = new Float32Array(f.nField * D);
-    for (let p = 0; p < f.nField; p++) psiOnly.set(psi!.subarray(p * 2 * D, p * 2 * D + D), p * D);
-    closeTo(density(psiOnly, f.nField), ref.density, "density (kernel)");
     closeTo(vPred!.subarray(0, 10), ref.potential_pred_first10, "HK map V_pred");
     closeTo(reduced!.subarray(0, 10), ref.functional_out_first10, "reduced functional output");
     closeTo(energy!, ref.E_pred, "E");
