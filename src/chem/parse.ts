@@ -1,6 +1,7 @@
 // Molecule input entry point: picks the format (QDF text or xyz) and streams molecules and parse errors.
 import type { Molecule } from "./molecule.js";
-import { MoleculeParseError, tokens, type ParseItem } from "./parseError.js";
+import { MoleculeParseError, type ParseItem } from "./parseError.js";
+import { tokens } from "./lineReader.js";
 import { iterateQdf } from "./qdfText.js";
 import { iterateXyz } from "./xyz.js";
 

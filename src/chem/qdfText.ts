@@ -1,7 +1,7 @@
 // Parser for the QDF text format (method.md 1): blank-line-separated blocks of id, atom lines, optional property line.
+import { MoleculeParseError, type ParseItem } from "./parseError.js";
 import {
   LineReader,
-  MoleculeParseError,
   buildMolecule,
   looksNumeric,
   parseAtomLine,
@@ -9,8 +9,7 @@ import {
   tokens,
   type Atom,
   type Line,
-  type ParseItem,
-} from "./parseError.js";
+} from "./lineReader.js";
 
 /** Yields the file's blocks: runs of non-blank lines (any number of blank lines between them). */
 function* blocks(text: string): Generator<Line[]> {

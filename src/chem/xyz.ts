@@ -1,13 +1,6 @@
 // Parser for .xyz files, single or multi-molecule: atom-count line, comment line (the id), atom lines; repeated.
-import {
-  LineReader,
-  MoleculeParseError,
-  buildMolecule,
-  parseAtomLine,
-  type Atom,
-  type Line,
-  type ParseItem,
-} from "./parseError.js";
+import { MoleculeParseError, type ParseItem } from "./parseError.js";
+import { LineReader, buildMolecule, parseAtomLine, type Atom, type Line } from "./lineReader.js";
 
 const INTEGER_LINE = /^[+-]?\d+$/;
 

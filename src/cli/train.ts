@@ -11,7 +11,7 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../train/ch
 import { PUBLISHED_HYPERPARAMETERS, PUBLISHED_SIZES, train, type ModelSizes } from "../train/train.js";
 import { TrainPool } from "../train/parallel.js";
 import type { EpochRow, Hyperparameters } from "../train/trainer.js";
-import type { PredictionResult } from "../api/predict.js";
+import type { PredictionResult } from "../predict/result.js";
 import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { Progress, formatSeconds } from "./progress.js";

@@ -1,5 +1,5 @@
 // The prediction table as TSV: id, predicted value(s), and true value(s) with absolute errors when known.
-import type { PredictionResult } from "../api/predict.js";
+import type { PredictionResult } from "../predict/result.js";
 
 /** Header row for K outputs, with or without true values. */
 export function tsvHeader(outputs: number, withTrue: boolean): string {

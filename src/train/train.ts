@@ -3,7 +3,7 @@ import type { Molecule } from "../chem/molecule.js";
 import type { QdfConfig, QdfModelData } from "../model/config.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
-import type { PredictionResult } from "../api/predict.js";
+import type { PredictionResult } from "../predict/result.js";
 import { checkpointMismatch, CheckpointError, crc32, type Checkpoint } from "./checkpoint.js";
 import { prepareData, SPLIT_NAMES, type Splits, type TrainingData } from "./dataset.js";
 import { initialWeights } from "./init.js";

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { MoleculeFeatures } from "../model/features.js";
 import type { QdfModel } from "../model/qdf.js";
-import type { PredictionResult } from "../api/predict.js";
+import type { PredictionResult } from "../predict/result.js";
 import { Adam, type AdamParamState } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
 import { lossE, lossGradients, lossV } from "./losses.js";

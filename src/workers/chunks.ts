@@ -1,7 +1,7 @@
 // Splits a stream of parser items into chunks for the workers; parse errors become results at once, in place.
 import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
-import type { PredictionResult } from "../api/predict.js";
+import { itemMolecule, parseErrorResult, type PredictionResult } from "../predict/result.js";
 
 /** A run of consecutive inputs: the molecules to send, and where each result goes among the ready ones. */
 export interface Chunk {
@@ -9,16 +9,6 @@ export interface Chunk {
   molecules: Molecule[];
   /** Per input position: a finished result (a parse error) or null, filled from the worker's results in order. */
   slots: (PredictionResult | null)[];
-}
-
-/** The molecule of an input (a molecule, or a parser item holding one). */
-export function itemMolecule(item: Molecule | Exclude<ParseItem, { error: unknown }>): Molecule {
-  return "molecule" in item ? item.molecule : item;
-}
-
-/** The result a parse error stands for, wherever the molecules are predicted. */
-export function parseErrorResult(item: Extract<ParseItem, { error: unknown }>): PredictionResult {
-  return { id: item.error.moleculeId ?? `line ${item.error.line}`, nAtoms: 0, error: item.error.message };
 }
 
 /** Chunks of at most `size` inputs; lazy, so a big input is never held whole. */

@@ -2,7 +2,7 @@
 import { transfer } from "comlink/dist/esm/comlink.mjs";
 import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
-import type { PredictionResult } from "../api/predict.js";
+import type { PredictionResult } from "../predict/result.js";
 import { readModelFile } from "../model/modelFile.js";
 import type { QdfConfig } from "../model/config.js";
 import { assemble, chunked } from "./chunks.js";

@@ -1,6 +1,6 @@
 // What crosses the thread boundary: the worker's Comlink API and the platform's worker handle.
 import type { Molecule } from "../chem/molecule.js";
-import type { PredictionResult } from "../api/predict.js";
+import type { PredictionResult } from "../predict/result.js";
 
 /** The API a prediction worker exposes over Comlink (all arguments structured-cloneable plain data). */
 export interface PredictWorkerApi {

@@ -1,5 +1,6 @@
 // The prediction worker's body, shared by the Node and browser entries: one model and one set of wasm instances per worker.
-import { loadModel, predictMolecule, type PredictionResult } from "../api/predict.js";
+import { loadModel, predictMolecule } from "../predict/predictor.js";
+import type { PredictionResult } from "../predict/result.js";
 import type { Molecule } from "../chem/molecule.js";
 import { setTfjsWasmPath } from "../model/backend.js";
 import type { QdfModel } from "../model/qdf.js";

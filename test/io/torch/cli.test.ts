@@ -4,10 +4,10 @@ import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { importTorchCommand } from "../../src/cli/importTorch.js";
-import { UsageError } from "../../src/cli/args.js";
-import { readModelFile } from "../../src/model/modelFile.js";
-import { sharedPath } from "../shared.js";
+import { importTorchCommand } from "../../../src/cli/importTorch.js";
+import { UsageError } from "../../../src/cli/args.js";
+import { readModelFile } from "../../../src/model/modelFile.js";
+import { sharedPath } from "../../shared.js";
 
 const dir = mkdtempSync(join(tmpdir(), "qdf-import-torch-"));
 const ref = (name: string) => sharedPath("reference", name);

@@ -3,10 +3,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TorchCheckpointError, PyDict, PyTuple, readPickle, StorageRef, TensorRef, type PyValue } from "../../src/io/torch/pickle.js";
-import { readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
-import { PickleWriter } from "../fixtures/torch/craft.js";
-import { repoRoot, sharedPath } from "../shared.js";
+import { TorchCheckpointError, PyDict, PyTuple, readPickle, StorageRef, TensorRef, type PyValue } from "../../../src/io/torch/pickle.js";
+import { readOrbitalTable } from "../../../src/io/torch/importCheckpoint.js";
+import { PickleWriter } from "../../fixtures/torch/craft.js";
+import { repoRoot, sharedPath } from "../../shared.js";
 import { throwsWith } from "./throwsWith.js";
 
 const fixture = (name: string) => readFileSync(join(repoRoot, "test", "fixtures", "torch", name));

@@ -2,12 +2,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { TorchCheckpointError, importTorchCheckpoint, loadTorchStateDict, readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
-import { readModelFile } from "../../src/model/modelFile.js";
-import type { Float32Tensor } from "../../src/model/config.js";
-import { craftLegacy, craftZip, floatBytes, PickleWriter, stateDictPickle, tinyModel, type CraftTensor } from "../fixtures/torch/craft.js";
+import { TorchCheckpointError, importTorchCheckpoint, loadTorchStateDict, readOrbitalTable } from "../../../src/io/torch/importCheckpoint.js";
+import { readModelFile } from "../../../src/model/modelFile.js";
+import type { Float32Tensor } from "../../../src/model/config.js";
+import { craftLegacy, craftZip, floatBytes, PickleWriter, stateDictPickle, tinyModel, type CraftTensor } from "../../fixtures/torch/craft.js";
 import { zipSync } from "fflate";
-import { sharedPath } from "../shared.js";
+import { sharedPath } from "../../shared.js";
 import { throwsWith } from "./throwsWith.js";
 
 const ref = (name: string) => new Uint8Array(readFileSync(sharedPath("reference", name)));

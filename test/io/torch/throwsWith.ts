@@ -1,6 +1,6 @@
 // Test helper: asserts that a call throws the importer's TorchCheckpointError with a message containing given words.
 import * as assert from "uvu/assert";
-import { TorchCheckpointError } from "../../src/io/torch/importCheckpoint.js";
+import { TorchCheckpointError } from "../../../src/io/torch/importCheckpoint.js";
 
 /** Asserts f throws a TorchCheckpointError whose message contains every needle; returns the message. */
 export function throwsWith(f: () => unknown, ...needles: string[]): string {

@@ -2,9 +2,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { TorchCheckpointError, importTorchCheckpoint, readOrbitalTable } from "../../src/io/torch/importCheckpoint.js";
-import { sharedPath } from "../shared.js";
-import { mulberry32 } from "../random.js";
+import { TorchCheckpointError, importTorchCheckpoint, readOrbitalTable } from "../../../src/io/torch/importCheckpoint.js";
+import { sharedPath } from "../../shared.js";
+import { mulberry32 } from "../../random.js";
 
 const ref = (name: string) => new Uint8Array(readFileSync(sharedPath("reference", name)));
 const orbitals = readOrbitalTable(ref("pretrained_under14_orbital_dict.json"));
