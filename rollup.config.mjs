@@ -1,7 +1,7 @@
 // Rollup bundles: Node ESM (library, CLI, prediction and training workers) in dist/node; browser ESM (library, web page) with tfjs's .wasm beside it.
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import commonjs from "@rollup/plugin-commonjs";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 // Bundles are made from tsc's output (dist/src, dist/web, dist/bench), so rollup needs no TypeScript plugin.
@@ -54,6 +54,11 @@ function pageModels() {
   ];
 }
 
+/** Rollup writes files without the run bit; the CLI bundle is package.json's bin, so every build makes it executable. */
+function executable(file) {
+  return { name: "qdf-executable", writeBundle: () => chmodSync(file, 0o755) };
+}
+
 const browserPlugins = [browserPlatform(), nodeResolve({ browser: true, preferBuiltins: false }), commonjs()];
 const onwarn = (w, warn) => {
   // tfjs's ESM files use `this` at top level and have circular imports: harmless, and not ours to fix.
@@ -71,7 +76,7 @@ const node = {
   },
   // Dependencies stay packages (tfjs finds its own .wasm in node_modules); everything of ours is bundled.
   external: (id) => !id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0"),
-  plugins: [clean("dist/node")],
+  plugins: [clean("dist/node"), executable("dist/node/cli.js")],
   output: { dir: "dist/node", format: "es", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true },
   onwarn,
 };

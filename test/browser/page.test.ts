@@ -28,9 +28,12 @@ test("the page predicts the fixture in workers, like the CLI to 1e-5, with the b
   const root = builtFolder("page", "npm run build");
   const cli = cliPredictions();
   assert.is(cli.predicted.size, 5);
-  const server = await serve(root, { "/test-model.safetensors": modelPath });
+  // The browser first: when it can't start, the test fails with launch()'s message and nothing is left open (a
+  // server started before a failed launch kept the whole test run from ever exiting).
   const browser = await launch();
+  let opened: Awaited<ReturnType<typeof serve>> | undefined;
   try {
+    const server = opened = await serve(root, { "/test-model.safetensors": modelPath });
     const page = await browser.context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -93,7 +96,7 @@ test("the page predicts the fixture in workers, like the CLI to 1e-5, with the b
     assert.equal(problems, [], "no page errors, console errors or failed requests");
   } finally {
     await browser.close();
-    await server.close();
+    await opened?.close();
   }
 });
 
