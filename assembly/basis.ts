@@ -1,5 +1,5 @@
 // Atomic-orbital (basis) kernels: distances to orbital centres, Gaussian-type values with column norms, and d/dzeta.
-import { expf4, powInt4 } from "./simdmath";
+import { gaussianOrbital, gaussianOrbital4 } from "./orbital";
 import { scaleColumns } from "./columns";
 
 /**
@@ -42,15 +42,14 @@ export function basis(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i3
       const d = v128.load(drow + off);
       const z = v128.load(zeta + off);
       const qm1 = f32x4.sub(v128.load(q + off), f32x4.splat(1));
-      const e = expf4(f32x4.neg(f32x4.mul(z, f32x4.mul(d, d))));
-      const g = f32x4.mul(powInt4(d, qm1), e);
+      const g = gaussianOrbital4(d, f32x4.mul(d, d), qm1, z);
       v128.store(orow + off, g);
       v128.store(norms + off, f32x4.add(v128.load(norms + off), f32x4.mul(g, g)));
     }
     for (; o < nOrb; o++) {
       const off = <usize>o << 2;
       const d = load<f32>(drow + off);
-      const g = powInt(d, load<f32>(q + off) - 1) * <f32>Mathf.exp(-load<f32>(zeta + off) * (d * d));
+      const g = gaussianOrbital(d, load<f32>(q + off) - 1, load<f32>(zeta + off));
       store<f32>(orow + off, g);
       store<f32>(norms + off, load<f32>(norms + off) + g * g);
     }
@@ -95,12 +94,3 @@ export function basisZetaGrad(dist: usize, b: usize, norms: usize, upstream: usi
     store<f32>(out + off, grad);
   }
 }
-
-// @ts-ignore: decorator
-@inline
-function powInt(d: f32, e: f32): f32 {
-  let r: f32 = 1;
-  for (let i = 0; i < <i32>e; i++) r *= d;
-  return r;
-}
-

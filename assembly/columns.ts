@@ -1,31 +1,44 @@
-// Column reductions over point-major matrices (rows = field points): norms with scaling, and sums.
+// Column reductions over point-major matrices (rows = field points): norms, scalings and sums.
 
-/**
- * In place: m[:, c] / max(||m[:, c]||, 1e-12) * scale, as torch's F.normalize(m, 2, 0) * scale.
- * m: f32 [rows * cols]; work: f32 [cols] (receives the unfloored norms).
- */
-export function normalizeColumns(m: usize, rows: i32, cols: i32, scale: f32, work: usize): void {
+/** out[c] = ||m[:, c]||_2, squares and sums in float64. m: f32 [rows * cols]; out: f64 [cols]. */
+export function columnNorms(m: usize, rows: i32, cols: i32, out: usize): void {
+  const c2 = cols & ~1;
+  for (let c = 0; c < cols; c++) store<f64>(out + (<usize>c << 3), 0);
+  for (let r = 0; r < rows; r++) {
+    const row = m + (<usize>r * cols << 2);
+    let c = 0;
+    for (; c < c2; c += 2) {
+      const v = f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>c << 2)));
+      const o = out + (<usize>c << 3);
+      v128.store(o, f64x2.add(v128.load(o), f64x2.mul(v, v)));
+    }
+    for (; c < cols; c++) {
+      const v = <f64>load<f32>(row + (<usize>c << 2));
+      const o = out + (<usize>c << 3);
+      store<f64>(o, load<f64>(o) + v * v);
+    }
+  }
+  for (let c = 0; c < cols; c++) {
+    const o = out + (<usize>c << 3);
+    store<f64>(o, Math.sqrt(load<f64>(o)));
+  }
+}
+
+/** In place: m[:, c] * factors[c]. m: f32 [rows * cols]; factors: f32 [cols]. */
+export function multiplyColumns(m: usize, rows: i32, cols: i32, factors: usize): void {
   const c4 = cols & ~3;
-  for (let c = 0; c < cols; c++) store<f32>(work + (<usize>c << 2), 0);
   for (let r = 0; r < rows; r++) {
     const row = m + (<usize>r * cols << 2);
     let c = 0;
     for (; c < c4; c += 4) {
-      const v = v128.load(row + (<usize>c << 2));
-      const w = work + (<usize>c << 2);
-      v128.store(w, f32x4.add(v128.load(w), f32x4.mul(v, v)));
+      const p = row + (<usize>c << 2);
+      v128.store(p, f32x4.mul(v128.load(p), v128.load(factors + (<usize>c << 2))));
     }
     for (; c < cols; c++) {
-      const v = load<f32>(row + (<usize>c << 2));
-      const w = work + (<usize>c << 2);
-      store<f32>(w, load<f32>(w) + v * v);
+      const p = row + (<usize>c << 2);
+      store<f32>(p, load<f32>(p) * load<f32>(factors + (<usize>c << 2)));
     }
   }
-  for (let c = 0; c < cols; c++) {
-    const w = work + (<usize>c << 2);
-    store<f32>(w, Mathf.sqrt(load<f32>(w)));
-  }
-  scaleColumns(m, rows, cols, work, scale);
 }
 
 /**

@@ -1,9 +1,9 @@
 // Electron density rho(p) = sum_k psi(p, k)^2 of the learned LCAO, evaluated anywhere in space.
-import { expf4, powInt4 } from "./simdmath";
+import { gaussianOrbital4 } from "./orbital";
 
 // ---- Density grid integration ------------------------------------------------------------------------------------
 // The host folds every normalisation of the forward pass into two matrices, so the kernel only sees raw Gaussians
-// g_o(r) = d^(q_o - 1) exp(-zeta_o d^2), d = |r - c_o| (no 0 -> 1e6 rule: the function is continuous at a nucleus):
+// g_o(r) = d^(q_o - 1) exp(-zeta_o d^2) (assembly/orbital.ts), d = |r - c_o| (no 0 -> 1e6 rule: the function is continuous at a nucleus):
 //   rho(r)   = g(r)^T P g(r)        P: f32 [nOrb * nOrb], symmetric (nOrb^2 per point instead of nOrb * D)
 //   psi_s(r) = g(r) . S[:, s]       S: f32 [nOrb * nSel]
 // g_o is taken as 0 beyond its cutoff (cut2: f32 [nOrb], squared radius in angstrom^2; negative = never used).
@@ -99,10 +99,10 @@ function evalChunk(n: i32, a: i32, nSel: i32): void {
       const dy = f32x4.sub(py, v128.load(wCy + off));
       const dz = f32x4.sub(pz, v128.load(wCz + off));
       const d2 = f32x4.add(f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy)), f32x4.mul(dz, dz));
-      let g = expf4(f32x4.neg(f32x4.mul(v128.load(wZeta + off), d2)));
-      // d^(q-1), the square root only where some lane needs it.
+      // d^(q-1): the square root only where some lane needs it (d is not read for q = 1).
       const e = v128.load(wQm1 + off);
-      if (v128.any_true(f32x4.gt(e, f32x4.splat(0)))) g = f32x4.mul(g, powInt4(f32x4.sqrt(d2), e));
+      const d = v128.any_true(f32x4.gt(e, f32x4.splat(0))) ? f32x4.sqrt(d2) : d2;
+      const g = gaussianOrbital4(d, d2, e, v128.load(wZeta + off));
       v128.store(wG + off, v128.and(g, f32x4.le(d2, v128.load(wCut + off))));
     }
     // t = P g (rows with g_i = 0 skipped: orbitals past their cutoff at this point), rho = g . t.

@@ -4,5 +4,5 @@ export { sphereTemplate, field } from "./field";
 export { distances, basis, basisZetaGrad } from "./basis";
 export { potential } from "./potential";
 export { densityPoints, densityBox } from "./density";
-export { normalizeColumns, columnSums } from "./columns";
+export { columnNorms, multiplyColumns, columnSums } from "./columns";
 export { adamStep } from "./adam";

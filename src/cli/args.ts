@@ -27,8 +27,8 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed | null {
   }
 }
 
-/** The readouts and input formats the commands accept. */
-export const READOUTS = ["sum", "mean"] as const;
+export { READOUTS } from "../model/readout.js";
+/** The input formats the commands accept. */
 export const INPUT_FORMATS = ["auto", "qdf", "xyz"] as const;
 
 /** Bounds a numeric option must keep: an integer, at least `min`, or above `above`. */

@@ -1,17 +1,17 @@
 // The learned LCAO of one molecule as a function of position: the forward pass's normalisation factors, frozen.
 import type { Molecule } from "../chem/molecule.js";
-import { basisValues } from "../kernels/basis.js";
+import { columnNorms } from "../kernels/columns.js";
+import { basisFrozen, orbitalZeta } from "../model/basis.js";
 import { featurize } from "../model/features.js";
-import { moleculeOrbitals } from "../model/orbitals.js";
+import { EPS, normalizedCoefficients, orbitalFactor, orbitalProducts } from "../model/lcao.js";
 import type { QdfModel } from "../model/qdf.js";
-import { EPS, normalizedCoefficients, orbitalZeta } from "../model/lcao.js";
 
 
 /**
  * psi_k(r) = sum_o g_o(r) C[o, k] / n_o with raw g_o(r) = d^(q_o-1) exp(-zeta_o d^2), d = |r - centre_o|, where
  * n_o are the basis columns' norms over the molecule's field points and C is the coefficient block normalised over
- * the molecule's orbital rows, then scaled per column by sqrt(N_elec / D) / ||Psi[:, k]|| (Psi on the field points).
- * So at the field points psi and rho = sum_k psi_k^2 are exactly the forward pass's (method.md section 5, steps 1-3).
+ * the molecule's orbital rows, then scaled per column by lcao.ts's orbitalFactor (Psi on the field points). Built from
+ * the basis and LCAO stages' frozen forms, so at the field points psi and rho = sum_k psi_k^2 are the forward pass's.
  */
 export interface LcaoFunction {
   molecule: Molecule;
@@ -43,34 +43,21 @@ export function lcaoFunction(model: QdfModel, m: Molecule): LcaoFunction {
   const D = model.config.dim, nOrb = f.orbitalIndex.length, M = f.nField;
   const coef = model.p("coefficient.weight").dataSync() as Float32Array;
   const zetaTable = model.p("zeta.weight").dataSync() as Float32Array;
-  // Step 1: the SIMD basis kernel's own values and norms, so field-point values match the forward pass bit for bit.
+  // The forward pass's own frozen stages, so field-point values are the prediction path's.
   const zeta = orbitalZeta(f, zetaTable);
-  const b = basisValues(f.dist, f.q, zeta, M);
+  const b = basisFrozen(f, zetaTable);
   const basisNorms = Float64Array.from(b.norms, (n) => Math.max(n, EPS));
-  // Step 2: coefficient columns normalised over the molecule's rows (float64 from here on).
-  const C = normalizedCoefficients(coef, f.orbitalIndex, D, new Float64Array(nOrb * D));
-  // Step 3: Psi = B C on the field, column norms -> scale folded into C.
-  const psi = new Float64Array(M * D);
-  for (let p = 0; p < M; p++) {
-    const row = psi.subarray(p * D, (p + 1) * D);
-    for (let i = 0; i < nOrb; i++) {
-      const bv = b.values[p * nOrb + i]!;
-      if (bv === 0) continue;
-      const ci = i * D;
-      for (let k = 0; k < D; k++) row[k] += bv * C[ci + k]!;
-    }
-  }
-  const psiNorm = new Float64Array(D);
-  for (let p = 0; p < M; p++) for (let k = 0; k < D; k++) psiNorm[k] += psi[p * D + k]! ** 2;
-  const target = Math.sqrt(f.nElectrons / D);
-  const scale = Float64Array.from(psiNorm, (s) => target / Math.max(Math.sqrt(s), EPS));
-  for (let i = 0; i < nOrb; i++) for (let k = 0; k < D; k++) C[i * D + k] *= scale[k]!;
+  const C32 = normalizedCoefficients(coef, f.orbitalIndex, D, new Float32Array(nOrb * D));
+  const products = orbitalProducts(b.values, C32, M, D);
+  // Psi's column factors in float64 fold into C, so rho summed over the field is N_elec to float64 rounding.
+  const factor = Float64Array.from(columnNorms(products, M), (n) => orbitalFactor(n, f.nElectrons, D));
+  const C = Float64Array.from(C32, (c, i) => c * factor[i % D]!);
   const fieldRho = new Float64Array(M);
   const fieldPsiMax = new Float64Array(D);
   for (let p = 0; p < M; p++) {
     let r = 0;
     for (let k = 0; k < D; k++) {
-      const v = psi[p * D + k]! * scale[k]!;
+      const v = products[p * D + k]! * factor[k]!;
       r += v * v;
       fieldPsiMax[k] = Math.max(fieldPsiMax[k]!, Math.abs(v));
     }
@@ -87,9 +74,8 @@ export function lcaoFunction(model: QdfModel, m: Molecule): LcaoFunction {
       P[j * nOrb + i] = s;
     }
   }
-  const centres = moleculeOrbitals(m, model.ctx.basis, model.config.orbitalDict).centres;
   return {
-    molecule: m, nOrb, dim: D, nElectrons: f.nElectrons, centres, q: f.q, zeta, basisNorms, coefficients: C,
+    molecule: m, nOrb, dim: D, nElectrons: f.nElectrons, centres: f.centres, q: f.q, zeta, basisNorms, coefficients: C,
     densityMatrix: P, field: f.field, fieldRho, fieldPsiMax,
   };
 }

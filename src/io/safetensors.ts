@@ -1,5 +1,10 @@
 // Strict reader and writer for the safetensors container (F32 tensors only), on plain bytes so it runs in browsers too.
-import type { Float32Tensor } from "../model/config.js";
+
+/** A float32 tensor stored row-major with its shape (torch.nn.Linear weights are [out, in]). */
+export interface Float32Tensor {
+  shape: number[];
+  data: Float32Array;
+}
 
 export interface SafetensorsFile {
   /** Tensors in the order of their data in the file. */

@@ -1,13 +1,29 @@
-// Typed wrappers of the column kernels (assembly/columns.ts): orbital normalisation and readout sums.
+// Typed wrappers of the column kernels (assembly/columns.ts): column norms and scalings, readout sums.
 import { Scratch } from "./instance.js";
 
-/** In place on m f32 [rows * cols]: each column / max(its L2 norm, 1e-12) * scale. */
-export function normalizeColumns(m: Float32Array, rows: number, scale: number): Float32Array {
+/** Column L2 norms f64 [cols] of m f32 [rows * cols], squares and sums in float64. */
+export function columnNorms(m: Float32Array, rows: number): Float64Array {
   const cols = m.length / rows;
   const s = new Scratch();
-  const p = s.put(m), work = s.alloc(cols * 4);
-  s.k.normalizeColumns(p, rows, cols, scale, work);
-  return s.readInto(p, m);
+  const p = s.put(m), out = s.alloc(cols * 8);
+  s.k.columnNorms(p, rows, cols, out);
+  return s.f64(out, cols);
+}
+
+/**
+ * In place on m f32 [rows * cols]: each column times factors(its norm) (one pass for the norms in float64, one for
+ * the products); returns the norms. The factor per column is rounded to float32 once.
+ */
+export function scaleColumnsByNorm(m: Float32Array, rows: number, factor: (norm: number) => number): Float64Array {
+  const cols = m.length / rows;
+  const s = new Scratch();
+  const p = s.put(m), normsPtr = s.alloc(cols * 8), factorsPtr = s.alloc(cols * 4);
+  s.k.columnNorms(p, rows, cols, normsPtr);
+  const norms = s.f64(normsPtr, cols);
+  new Float32Array(s.k.memory.buffer, factorsPtr, cols).set(Float32Array.from(norms, factor));
+  s.k.multiplyColumns(p, rows, cols, factorsPtr);
+  s.readInto(p, m);
+  return norms;
 }
 
 /** Column sums f64 [cols] of m f32 [rows * cols], accumulated in float64. */

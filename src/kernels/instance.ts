@@ -13,7 +13,8 @@ export interface KernelExports {
   basisZetaGrad(dist: number, b: number, norms: number, upstream: number, nPoints: number, nOrb: number,
                 out: number, work: number): void;
   potential(points: number, nPoints: number, atoms: number, charges: number, nAtoms: number, out: number): void;
-  normalizeColumns(m: number, rows: number, cols: number, scale: number, work: number): void;
+  columnNorms(m: number, rows: number, cols: number, out: number): void;
+  multiplyColumns(m: number, rows: number, cols: number, factors: number): void;
   columnSums(m: number, rows: number, cols: number, out: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, a1: number, b2: number, a2: number,
            eps: number, bc2: number, stepSize: number): void;

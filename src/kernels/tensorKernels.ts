@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { decodeBase64 } from "./instance.js";
 import { TENSOR_KERNELS_WASM_BASE64 } from "./tensorKernelsBinary.js";
+import { heapOffset as at, heapOutput, plainHeap, setHeapReads, wasmBackend, type WasmBackendInternals } from "./tfjsWasmHeap.js";
 
 /** wasm/qdf-tensor-kernels.wasm's exports: byte offsets into tfjs-wasm's memory, f32 row-major matrices. */
 interface TensorKernelExports {
@@ -15,24 +16,21 @@ interface TensorKernelExports {
   rowDots(g: number, alpha: number, idx: number, n: number, h: number, out: number): void;
 }
 
-/** The parts of tfjs-backend-wasm's BackendWasm used here (its memory and where each tensor lives in it). */
-interface WasmBackendInternals {
-  wasm?: { asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
-
 let loading: Promise<void> | null = null;
 /** Why the kernels are not in use (null: they are), e.g. a shared memory (tfjs's threaded build) they cannot import. */
 let unavailable: string | null = "not loaded yet";
 
 /** Why the heap kernels are not in use, or null; tests may force the plain-tfjs fallback with `force`. */
 export function tensorKernelsUnavailable(force?: string | null): string | null {
-  if (force !== undefined) unavailable = force;
+  if (force !== undefined) setUnavailable(force);
   return unavailable;
 }
 
-const at = (backend: WasmBackendInternals, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+function setUnavailable(why: string | null): void {
+  unavailable = why;
+  setHeapReads(why === null);
+}
+
 const float32 = (t: tf.TensorInfo, what: string) => {
   if (t.dtype !== "float32") throw new Error(`${what}: float32 only, got ${t.dtype}`);
 };
@@ -44,11 +42,10 @@ const float32 = (t: tf.TensorInfo, what: string) => {
  */
 export function loadTensorKernels(): Promise<void> {
   loading ??= (async () => {
-    const backend = tf.backend() as unknown as WasmBackendInternals;
-    const memory = backend.wasm?.asm?.memory;
-    if (!(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof ArrayBuffer)) {
+    const memory = plainHeap(wasmBackend());
+    if (!memory) {
       // tfjs's threaded build (cross-origin isolated pages) has a shared memory: use plain tfjs ops instead.
-      unavailable = "tfjs-backend-wasm's memory is not a plain (unshared) WebAssembly.Memory";
+      setUnavailable("tfjs-backend-wasm's memory is not a plain (unshared) WebAssembly.Memory");
       return;
     }
     const module = await WebAssembly.compile(decodeBase64(TENSOR_KERNELS_WASM_BASE64));
@@ -62,21 +59,21 @@ export function loadTensorKernels(): Promise<void> {
     register("QdfTranspose2D", ({ x }, b) => {
       float32(x!, "QdfTranspose2D");
       const [rows, cols] = x!.shape as [number, number];
-      const out = b.makeOutput([cols, rows], "float32");
+      const out = heapOutput(b, [cols, rows]);
       k.transpose(at(b, x!), rows, cols, at(b, out));
       return out;
     });
     register("QdfColumnSums", ({ x, w }, b) => {
       float32(x!, "QdfColumnSums");
       const [rows, cols] = x!.shape as [number, number];
-      const out = b.makeOutput([1, cols], "float32");
+      const out = heapOutput(b, [1, cols]);
       if (w) k.weightedColumnSums(at(b, x!), at(b, w), rows, cols, at(b, out));
       else k.columnSums(at(b, x!), rows, cols, at(b, out));
       return out;
     });
     register("QdfReluGrad", ({ dy, y }, b) => {
       float32(dy!, "QdfReluGrad");
-      const out = b.makeOutput([...y!.shape], "float32");
+      const out = heapOutput(b, [...y!.shape]);
       const [rows, cols] = y!.shape as [number, number];
       if (dy!.shape[0] === 1 && rows !== 1) k.reluGradRow(at(b, dy!), at(b, y!), rows, cols, at(b, out));
       else k.reluGrad(at(b, dy!), at(b, y!), rows * cols, at(b, out));
@@ -84,23 +81,23 @@ export function loadTensorKernels(): Promise<void> {
     });
     register("QdfGatherAffineRelu", ({ rho, idx, alpha, beta }, b) => {
       const n = rho!.shape[0]!, h = alpha!.shape[1]!;
-      const out = b.makeOutput([n, h], "float32");
+      const out = heapOutput(b, [n, h]);
       k.gatherAffineRelu(at(b, rho!), at(b, idx!), at(b, alpha!), at(b, beta!), n, h, at(b, out));
       return out;
     });
     register("QdfSegmentSums", ({ g, rho, idx }, b, { segments }) => {
       const [n, h] = g!.shape as [number, number], nSeg = segments as number;
-      const outA = b.makeOutput([nSeg, h], "float32"), outB = b.makeOutput([nSeg, h], "float32");
+      const outA = heapOutput(b, [nSeg, h]), outB = heapOutput(b, [nSeg, h]);
       k.segmentSums(at(b, g!), at(b, rho!), at(b, idx!), n, h, nSeg, at(b, outA), at(b, outB));
       return [outA, outB];
     });
     register("QdfRowDots", ({ g, alpha, idx }, b) => {
       const [n, h] = g!.shape as [number, number];
-      const out = b.makeOutput([n, 1], "float32");
+      const out = heapOutput(b, [n, 1]);
       k.rowDots(at(b, g!), at(b, alpha!), at(b, idx!), n, h, at(b, out));
       return out;
     });
-    unavailable = null;
+    setUnavailable(null);
     // A self-check on a small matrix: these kernels lean on tfjs-backend-wasm internals (pinned at 4.22.0); should a
     // different version lay tensors out otherwise, fall back rather than compute with wrong memory.
     const ok = tf.tidy(() => {
@@ -108,21 +105,9 @@ export function loadTensorKernels(): Promise<void> {
       const t = transposeT(x).dataSync(), c = columnSumsT(x).dataSync();
       return [1, 4, 2, 5, 3, 6].every((v, i) => t[i] === v) && [5, 7, 9].every((v, i) => c[i] === v);
     });
-    if (!ok) unavailable = "the heap kernels' self-check failed (another tfjs-backend-wasm version?)";
+    if (!ok) setUnavailable("the heap kernels' self-check failed (another tfjs-backend-wasm version?)");
   })();
   return loading;
-}
-
-/**
- * Copies a float32 tensor's values into `out` straight from tfjs-wasm's heap (dataSync would allocate a fresh array
- * per call, page faults included: ~0.5 ms per MB).
- */
-export function readTensor(t: tf.Tensor, out: Float32Array): void {
-  if (t.dtype !== "float32" || out.length !== t.size) throw new Error(`readTensor: ${t.dtype} [${t.shape}] into ${out.length} floats`);
-  const backend = tf.backend() as unknown as WasmBackendInternals;
-  const memory = backend.wasm?.asm?.memory;
-  if (unavailable || !memory) { out.set(t.dataSync() as Float32Array); return; }
-  out.set(new Float32Array(memory.buffer, at(backend, t), t.size));
 }
 
 // These have no gradients: they serve inside hand-written gradients (customGrad), never on the tape. Each falls back

@@ -1,6 +1,8 @@
 // Model hyperparameters and the parameter tensors they imply (names and shapes as in method.md section 5).
+import type { Float32Tensor } from "../io/safetensors.js";
+import type { Readout } from "./readout.js";
 
-export type Readout = "sum" | "mean";
+export type { Readout } from "./readout.js";
 
 export interface QdfConfig {
   basisSet: string;
@@ -20,11 +22,7 @@ export interface QdfConfig {
   outputs: number;
 }
 
-/** A float32 tensor stored row-major with its shape (torch.nn.Linear weights are [out, in]). */
-export interface Float32Tensor {
-  shape: number[];
-  data: Float32Array;
-}
+export type { Float32Tensor } from "../io/safetensors.js";
 
 export type Weights = Map<string, Float32Tensor>;
 

@@ -2,21 +2,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
-
-export type Activation = "relu" | "linear";
-
-/**
- * tfjs-wasm's _FusedMatMul (rank 3) on x [N, in] and W^T [in, out]. Called as a kernel, not tf.fused.matMul, which
- * falls back to matMul + add + relu whenever a gradient tape is recording. W^T is explicit: the kernel's transposeB
- * with a bias gives wrong rows in tfjs-backend-wasm 4.22 (test/model/fusedMatMul.test.ts).
- */
-export function fusedForward(x: tf.Tensor2D, weightT: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  const [n, k] = x.shape, out = weightT.shape[1];
-  const y = tf.engine().runKernel("_FusedMatMul",
-    { a: tf.reshape(x, [1, n, k]), b: tf.reshape(weightT, [1, k, out]), bias },
-    { transposeA: false, transposeB: false, activation }) as tf.Tensor;
-  return tf.reshape(y, [n, out]);
-}
+import { fusedMatMul, type Activation } from "../kernels/tfjsWasmHeap.js";
 
 interface OpKind {
   activation: Activation;
@@ -31,7 +17,7 @@ interface OpKind {
  */
 function op(kind: OpKind) {
   return customOp((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const y = fusedForward(x, transposeT(w), b, kind.activation);
+    const y = fusedMatMul(x, transposeT(w), b, kind.activation);
     save([x, w, y]);
     const value = kind.readoutScale === undefined ? y : tf.mul(columnSumsT(y), kind.readoutScale);
     return {

@@ -29,6 +29,8 @@ export interface MoleculeFeatures {
   orbitalIndex: Int32Array;
   /** Quantum numbers, f32 [nOrb]. */
   q: Float32Array;
+  /** Orbital centres (their atoms' coordinates), f64 [nOrb * 3], angstrom. */
+  centres: Float64Array;
   /** Distances from field points to orbital centres, f32 [nField * nOrb]. */
   dist: Float32Array;
   nElectrons: number;
@@ -50,6 +52,7 @@ export function featurize(m: Molecule, ctx: FieldContext, withPotential = false)
     field,
     orbitalIndex: orbitals.index,
     q: orbitals.q,
+    centres: orbitals.centres,
     dist: distances(field, orbitals.centres),
     nElectrons: electronCount(m),
   };

@@ -1,12 +1,20 @@
-// LCAO: normalised Gaussian-type basis on the field, normalised coefficients, molecular orbitals scaled to N_elec.
+// The LCAO stage: Psi = B C, coefficients normalised per molecule, Psi's columns normalised and scaled to N_elec;
+// taped (tfjs ops with hand-written gradients) and frozen (plain arrays) side by side.
 import * as tf from "@tensorflow/tfjs-core";
 import { customOp } from "./customOp.js";
-import { basisValues, basisZetaGrad } from "../kernels/basis.js";
 import { columnSumsT } from "../kernels/tensorKernels.js";
+import { scaleColumnsByNorm } from "../kernels/columns.js";
 import type { MoleculeFeatures } from "./features.js";
 
 /** torch's F.normalize floor on a norm. */
 export const EPS = 1e-12;
+
+/** The factor on Psi's column k: sqrt(N_elec / D) / max(||(B C)[:, k]||, 1e-12) (method.md, step 3). */
+export function orbitalFactor(norm: number, nElectrons: number, dim: number): number {
+  return Math.sqrt(nElectrons / dim) / Math.max(norm, EPS);
+}
+
+// ---- taped --------------------------------------------------------------------------------------------------------
 
 /** 1 where a norm >= 1e-12 (it is used), 0 where the floor takes over (a constant: no gradient through it). */
 export function unfloored(norm: tf.Tensor): tf.Tensor {
@@ -38,29 +46,6 @@ export function normalizeColumns(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Basis matrix B [nField, nOrb] for one molecule from the exponent table zeta [nTypes, 1] (the model's parameter),
- * computed by the SIMD kernel; its gradient with respect to zeta comes from the kernel too (a custom gradient),
- * added into the rows of the molecule's orbital types.
- */
-export function basisMatrix(f: MoleculeFeatures, zetaTable: tf.Tensor2D): tf.Tensor2D {
-  const nOrb = f.q.length;
-  const op = customOp((table: tf.Tensor2D) => {
-    const all = table.dataSync() as Float32Array;
-    const values = basisValues(f.dist, f.q, orbitalZeta(f, all), f.nField);
-    return {
-      value: tf.tensor2d(values.values, [f.nField, nOrb]),
-      gradFunc: (dy: tf.Tensor) => {
-        const grad = basisZetaGrad(f.dist, values, dy.dataSync() as Float32Array, f.nField);
-        const out = new Float32Array(table.size);
-        f.orbitalIndex.forEach((row, i) => (out[row]! += grad[i]!));
-        return tf.tensor2d(out, table.shape);
-      },
-    };
-  });
-  return op(zetaTable) as tf.Tensor2D;
-}
-
-/**
  * table[rows] [rows.length, D] for a small table (the coefficients), gathered in JS: tfjs-wasm's GatherV2 costs
  * ~0.5 ms a call here. Gradient: the rows of dy added back into a zero table.
  */
@@ -84,19 +69,28 @@ export function gatherRows(table: tf.Tensor2D, rows: ArrayLike<number>): tf.Tens
   return op(table) as tf.Tensor2D;
 }
 
-/** The molecule's orbitals' exponents, from the model's table (one per orbital type). */
-export function orbitalZeta(f: MoleculeFeatures, zetaTable: Float32Array): Float32Array {
-  return Float32Array.from(f.orbitalIndex, (row) => zetaTable[row]!);
+/**
+ * Normalised coefficient blocks, one [nOrb_i, D] per molecule: each block's columns normalised over its own rows
+ * (method.md, as the reference's LCAO does before concatenating). Normalising over a whole batch's rows would give the
+ * same Psi and gradients, since Psi's own column normalisation cancels any positive per-column scale of C (step-0
+ * loss_E agreed to 1e-7 either way), so the reference trajectories cannot tell the two apart.
+ */
+export function coefficientBlocks(coefficient: tf.Tensor2D, batch: MoleculeFeatures[]): tf.Tensor2D[] {
+  return batch.map((f) => normalizeColumns(gatherRows(coefficient, f.orbitalIndex)));
 }
 
-/** Basis matrix with exponents given as plain numbers (no gradient: prediction and analysis). */
-export function basisMatrixConst(f: MoleculeFeatures, zetaTable: Float32Array): tf.Tensor2D {
-  return tf.tensor2d(basisValues(f.dist, f.q, orbitalZeta(f, zetaTable), f.nField).values, [f.nField, f.q.length]);
+/** Taped: Psi = B C with each column normalised over the field points and scaled by sqrt(N_elec / D). */
+export function molecularOrbitals(basis: tf.Tensor2D, coefficients: tf.Tensor2D, nElectrons: number): tf.Tensor2D {
+  const psi = tf.matMul(basis, coefficients);
+  const dim = coefficients.shape[1];
+  return tf.mul(normalizeColumns(psi as tf.Tensor2D), Math.sqrt(nElectrons / dim));
 }
+
+// ---- frozen -------------------------------------------------------------------------------------------------------
 
 /**
- * The molecule's coefficient block, table rows [nOrb, D] with each column divided by max(its norm over these rows,
- * 1e-12), in plain arrays (prediction and analysis): norms in float64, each value stored as out's type rounds it.
+ * Frozen: the molecule's coefficient block, table rows [nOrb, D] with each column divided by max(its norm over these
+ * rows, 1e-12): norms in float64, each value stored as out's type rounds it.
  */
 export function normalizedCoefficients<A extends Float32Array | Float64Array>(table: Float32Array, rows: ArrayLike<number>,
                                                                               D: number, out: A): A {
@@ -111,19 +105,20 @@ export function normalizedCoefficients<A extends Float32Array | Float64Array>(ta
   return out;
 }
 
-/**
- * Normalised coefficient blocks, one [nOrb_i, D] per molecule: each block's columns normalised over its own rows
- * (method.md, as the reference's LCAO does before concatenating). Normalising over a whole batch's rows would give the
- * same Psi and gradients, since Psi's own column normalisation cancels any positive per-column scale of C (step-0
- * loss_E agreed to 1e-7 either way), so the reference trajectories cannot tell the two apart.
- */
-export function coefficientBlocks(coefficient: tf.Tensor2D, batch: MoleculeFeatures[]): tf.Tensor2D[] {
-  return batch.map((f) => normalizeColumns(gatherRows(coefficient, f.orbitalIndex)));
+/** Frozen: B C, f32 [nField * D], from B f32 [nField * nOrb] and C f32 [nOrb * D] (a tfjs-wasm matmul). */
+export function orbitalProducts(basis: Float32Array, coefficients: Float32Array, nField: number, D: number): Float32Array {
+  const nOrb = coefficients.length / D;
+  // The product leaves tidy as a tensor and is read outside it: dataSync inside tf.tidy is ~30x slower.
+  const t = tf.tidy(() => tf.matMul(tf.tensor2d(basis, [nField, nOrb]), tf.tensor2d(coefficients, [nOrb, D])));
+  const out = t.dataSync() as Float32Array;
+  t.dispose();
+  return out;
 }
 
-/** Psi = B C with each column normalised over the field points and scaled by sqrt(N_elec / D). */
-export function molecularOrbitals(basis: tf.Tensor2D, coefficients: tf.Tensor2D, nElectrons: number): tf.Tensor2D {
-  const psi = tf.matMul(basis, coefficients);
-  const dim = coefficients.shape[1];
-  return tf.mul(normalizeColumns(psi as tf.Tensor2D), Math.sqrt(nElectrons / dim));
+/** Frozen: Psi f32 [nField * D] (B C with each column times orbitalFactor of its norm, in float32). */
+export function molecularOrbitalsFrozen(basis: Float32Array, coefficients: Float32Array, nField: number, D: number,
+                                        nElectrons: number): Float32Array {
+  const psi = orbitalProducts(basis, coefficients, nField, D);
+  scaleColumnsByNorm(psi, nField, (norm) => orbitalFactor(norm, nElectrons, D));
+  return psi;
 }

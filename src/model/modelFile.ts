@@ -1,5 +1,6 @@
 // QDF model files: a safetensors container whose metadata holds the config, validated strictly on read and write.
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
+import { isReadout, READOUTS } from "./readout.js";
 import { readSafetensors, SafetensorsError, writeSafetensors } from "../io/safetensors.js";
 
 export class ModelFileError extends Error {
@@ -100,9 +101,7 @@ export function configFromMetadata(meta: Record<string, string>, weights: Weight
     if (typeof meta[key] !== "string") fail(`metadata "${key}" is not a string`);
   }
   const operation = meta.operation;
-  if (operation !== "sum" && operation !== "mean") {
-    fail(`metadata "operation" must be "sum" or "mean", got ${JSON.stringify(operation)}`);
-  }
+  if (!isReadout(operation)) fail(`metadata "operation" must be ${READOUTS.map((r) => JSON.stringify(r)).join(" or ")}, got ${JSON.stringify(operation)}`);
   if (meta.basis_set === "") fail(`metadata "basis_set" is empty`);
   // K is not stored in the metadata: the reference's output layer carries it.
   const wp = weights.get("W_property.weight");

@@ -3,10 +3,11 @@ import * as tf from "@tensorflow/tfjs-core";
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
 import { FieldContext, type MoleculeFeatures } from "./features.js";
 import { dense, functional, functionalReadout, type DenseLayer } from "./functional.js";
-import { densityFromBasis, firstLayerFromBasis } from "./factoredLayer.js";
+import { densityFromBasis, firstLayerFromBasis } from "./lcaoFactored.js";
 import { densityColumn, hkMap } from "./hkMap.js";
-import { InferenceWeights } from "./inference.js";
-import { basisMatrix, basisMatrixConst, coefficientBlocks, molecularOrbitals } from "./lcao.js";
+import { FrozenModel } from "./frozenModel.js";
+import { basisMatrix, basisMatrixConst } from "./basis.js";
+import { coefficientBlocks, molecularOrbitals } from "./lcao.js";
 
 /** Sets a variable to plain values (its shape's size): the variable takes the new tensor's data, no copy. */
 export function assignValues(v: tf.Variable, data: Float32Array): void {
@@ -144,7 +145,7 @@ export class QdfModel {
     return hkMap(rho, this.layer("W_density"), this.hkLayers(), this.layer("W_potential"));
   }
 
-  private inference: InferenceWeights | null = null;
+  private inference: FrozenModel | null = null;
 
   /** Call after changing parameters (a training step), so prediction sees the new weights. */
   invalidate(): void {
@@ -154,7 +155,7 @@ export class QdfModel {
 
   /** Predicts the properties of a batch of molecules: f32 [nMol * K], row-major (the fast path, no gradients). */
   predict(batch: MoleculeFeatures[]): Float32Array {
-    this.inference ??= new InferenceWeights(this.config, this.weights());
+    this.inference ??= new FrozenModel(this.config, this.weights());
     const K = this.config.outputs;
     const out = new Float32Array(batch.length * K);
     batch.forEach((f, i) => out.set(this.inference!.predictOne(f), i * K));

@@ -5,7 +5,7 @@ import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
 import { Adam } from "./adam.js";
 import { registerTrainingGradients } from "./gradients.js";
-import { readTensor } from "../kernels/tensorKernels.js";
+import { readTensor } from "../kernels/tfjsWasmHeap.js";
 import { balancedShares, lossE, lossV, stepWork, withLossGradients } from "./losses.js";
 import { SharedGradients } from "./sharedGradients.js";
 import type { EpochRequest, EpochResult } from "./trainer.js";

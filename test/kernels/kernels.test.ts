@@ -5,7 +5,7 @@ import { loadKernels } from "../../src/kernels/instance.js";
 import { fieldPoints, sphereTemplate } from "../../src/kernels/field.js";
 import { basisValues, basisZetaGrad, distances } from "../../src/kernels/basis.js";
 import { externalPotential } from "../../src/kernels/potential.js";
-import { columnSums, normalizeColumns } from "../../src/kernels/columns.js";
+import { columnNorms, columnSums, scaleColumnsByNorm } from "../../src/kernels/columns.js";
 
 await loadKernels();
 
@@ -147,21 +147,23 @@ test("potential: -sum Z exp(-d^2) in float64, 0 -> 1e6", () => {
   assertClose(v, expected, 1e-7, 1e-30, "V");
 });
 
-test("normalizeColumns: column / max(L2 norm, 1e-12) * scale, in place (SIMD body and tail, zero column)", () => {
+test("columnNorms and scaleColumnsByNorm: float64 norms, column * factor(norm) in place (SIMD body and tail, zero column)", () => {
   const r = rng(7);
   for (const cols of [1, 5, 8, 250]) {
     const rows = 33;
     const m = Float32Array.from({ length: rows * cols }, () => r(-1, 1));
     for (let p = 0; p < rows; p++) m[p * cols] = 0; // an all-zero column stays zero (the 1e-12 floor)
     const original = Float64Array.from(m);
-    normalizeColumns(m, rows, 0.7);
-    const expected = Array.from(original, (v, i) => {
-      const c = i % cols;
+    const want = Array.from({ length: cols }, (_, c) => {
       let n2 = 0;
       for (let p = 0; p < rows; p++) n2 += original[p * cols + c]! ** 2;
-      return (v / Math.max(Math.sqrt(n2), 1e-12)) * 0.7;
+      return Math.sqrt(n2);
     });
-    assertClose(m, expected, 2e-6, 1e-12, `normalizeColumns cols=${cols}`);
+    assertClose(columnNorms(m, rows), want, 1e-15, 1e-300, `columnNorms cols=${cols}`);
+    const norms = scaleColumnsByNorm(m, rows, (n) => 0.7 / Math.max(n, 1e-12));
+    assertClose(norms, want, 1e-15, 1e-300, `scaleColumnsByNorm's norms cols=${cols}`);
+    const expected = Array.from(original, (v, i) => v * Math.fround(0.7 / Math.max(want[i % cols]!, 1e-12)));
+    assertClose(m, expected, 1e-7, 1e-12, `scaleColumnsByNorm cols=${cols}`);
   }
 });
 

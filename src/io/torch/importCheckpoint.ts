@@ -1,4 +1,5 @@
 // Turns a PyTorch QDF checkpoint (legacy or zip) and its orbital table into a QdfModelData, executing nothing from the file.
+import { isReadout, READOUTS } from "../../model/readout.js";
 import { parameterShapes, type Float32Tensor, type QdfConfig, type QdfModelData, type Readout, type Weights } from "../../model/config.js";
 import { readLegacyCheckpoint } from "./legacy.js";
 import { TorchCheckpointError, PyDict, fail, readPickle, type TensorRef, type TorchCheckpoint } from "./pickle.js";
@@ -133,7 +134,7 @@ export function importTorchCheckpoint(bytes: Uint8Array, orbitalTable: Record<st
   if (typeof o.basisSet !== "string" || o.basisSet.trim() === "") fail("the basis set name is empty");
   if (!(o.radius > 0 && Number.isFinite(o.radius))) fail(`radius must be a positive number, got ${o.radius}`);
   if (!(o.gridInterval > 0 && Number.isFinite(o.gridInterval))) fail(`grid interval must be a positive number, got ${o.gridInterval}`);
-  if (o.operation !== "sum" && o.operation !== "mean") fail(`readout must be "sum" or "mean", got ${JSON.stringify(o.operation)}`);
+  if (!isReadout(o.operation)) fail(`readout must be ${READOUTS.map((r) => JSON.stringify(r)).join(" or ")}, got ${JSON.stringify(o.operation)}`);
 
   // Sizes and names are checked on the tensor records first, so only the model's own tensors are ever copied.
   const ckpt = readTorchCheckpoint(bytes);

@@ -1,9 +1,10 @@
-// LCAO quantities read straight from the basis B and coefficients C as single ops with hand-written gradients: the
-// functional's first layer (training's E step) and the density (the V step). Psi itself is never formed.
+// The LCAO stage's training forms: what the next stage reads of Psi, computed straight from the basis B and coefficients
+// C as single ops with hand-written gradients (the functional's first layer for the E step, the density for the V
+// step). Psi itself is never formed; each is exact in real arithmetic against lcao.ts's Psi (test/model/stages.test.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
-import { fusedForward } from "./denseOp.js";
+import { fusedMatMul } from "../kernels/tfjsWasmHeap.js";
 import type { DenseLayer } from "./functional.js";
 import { EPS, unfloored } from "./lcao.js";
 
@@ -27,7 +28,7 @@ export function firstLayerFromBasis(basis: T2, coefficients: T2, nElectrons: num
     const scale = tf.div(s, m);
     const Cs = tf.mul(C, scale);
     const F = tf.matMul(Cs, transposeT(W));
-    const y = fusedForward(B, F as T2, tf.reshape(b, [-1]), "relu");
+    const y = fusedMatMul(B, F as T2, tf.reshape(b, [-1]), "relu");
     save([B, Bt, C, W, GC, m, scale, unfloored(norm), Cs, F, y]);
     return {
       value: y,
