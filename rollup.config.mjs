@@ -39,13 +39,18 @@ function assets(files) {
 }
 
 /**
- * Models the page preloads: QDF_WEB_MODEL (a .safetensors path) if set, else models/*.safetensors if any (the shipped
- * model), listed in models/index.json so the page needs no directory listing. None: the page asks for a file.
+ * Models the page preloads: QDF_WEB_MODEL (a .safetensors path) if set, else the shipped models (models/*.safetensors,
+ * the one models/models.json marks default first), listed in models/index.json so the page needs no directory
+ * listing; it preloads the first. None: the page asks for a file.
  */
 function pageModels() {
-  const chosen = process.env.QDF_WEB_MODEL
-    ? [process.env.QDF_WEB_MODEL]
-    : existsSync("models") ? readdirSync("models").filter((f) => f.endsWith(".safetensors")).sort().map((f) => join("models", f)) : [];
+  const shipped = () => {
+    const files = readdirSync("models").filter((f) => f.endsWith(".safetensors")).sort();
+    const list = existsSync("models/models.json") ? JSON.parse(readFileSync("models/models.json", "utf8")) : [];
+    const rank = (f) => (list.find((m) => m.file === f)?.default ? 0 : 1);
+    return files.sort((a, b) => rank(a) - rank(b)).map((f) => join("models", f));
+  };
+  const chosen = process.env.QDF_WEB_MODEL ? [process.env.QDF_WEB_MODEL] : existsSync("models") ? shipped() : [];
   const files = chosen.map((p) => [`models/${basename(p)}`, p]);
   const index = JSON.stringify(files.map(([name]) => name));
   return [
@@ -69,7 +74,7 @@ const tfjsAssets = tfjsWasm.map((f) => [f, join(tfjsWasmDir, f)]);
 
 const node = {
   input: {
-    index: "dist/src/index.js",
+    index: "dist/src/node/index.js",
     cli: "bin/qdf.js",
     workerNode: "dist/src/workers/workerNode.js",
     trainWorkerNode: "dist/src/train/trainWorkerNode.js",

@@ -67,7 +67,7 @@ async function preload(): Promise<void> {
   if (!url) {
     try {
       const listed = (await (await fetch("models/index.json")).json()) as string[];
-      url = listed.find((p) => p.endsWith("qdf-small.safetensors")) ?? listed[0] ?? null;
+      url = listed[0] ?? null; // the build lists the default model (models/models.json) first
     } catch { /* no list: nothing to preload */ }
   }
   if (!url) {

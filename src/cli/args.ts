@@ -1,5 +1,6 @@
 // Shared command-line plumbing: option parsing with --help, and the error type commands use for bad usage.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { defaultModelPath } from "../node/shippedModels.js";
 
 /** A usage error: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {}
@@ -63,5 +64,13 @@ export function choiceOption<C extends string>(values: Parsed["values"], name: s
 export function requiredOption(values: Parsed["values"], name: string): string {
   const v = values[name];
   if (typeof v !== "string" || v === "") throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/** --model FILE, or the package's default model (models/models.json) when it is not given. */
+export function modelOption(values: Parsed["values"]): string {
+  const v = values.model;
+  if (v === undefined) return defaultModelPath();
+  if (typeof v !== "string" || v === "") throw new UsageError("--model needs a model file");
   return v;
 }

@@ -2,7 +2,8 @@
 import type { Command } from "./command.js";
 import { densityCommand } from "./density.js";
 import { importTorchCommand } from "./importTorch.js";
+import { modelsCommand } from "./models.js";
 import { predictCommand } from "./predict.js";
 import { trainCommand } from "./train.js";
 
-export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand, trainCommand];
+export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand];

@@ -6,11 +6,11 @@ import { loadModel } from "../api/predict.js";
 import { densityJob } from "../density/densityJob.js";
 import { DEFAULT_CUTOFF_TOL } from "../density/evaluate.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
-import { choiceOption, INPUT_FORMATS, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
+import { choiceOption, INPUT_FORMATS, modelOption, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 
 const spec = {
-  usage: "qdf density --model FILE INPUT... --out DIR [--spacing 0.2] [--padding 3.0] [--orbitals 0,1,2] [--potential] [--png]",
+  usage: "qdf density [--model FILE] INPUT... --out DIR [--spacing 0.2] [--padding 3.0] [--orbitals 0,1,2] [--potential] [--png]",
   help: `
 Evaluates a QDF model's electron density rho(r) = sum_k psi_k(r)^2 (the learned LCAO, with the forward pass's
 normalisations) on a regular box grid around each molecule and writes, per molecule, into DIR (each file atomically):
@@ -25,7 +25,7 @@ normalisations) on a regular box grid around each molecule and writes, per molec
 INPUT is a QDF text file or an .xyz file ("-" reads stdin). Ids are made file-safe (other characters become "_").
 
 options:
-  --model FILE      model file (.safetensors)
+  --model FILE      model file (.safetensors); default: the shipped published model (see qdf models)
   --out DIR         output folder (created if missing)
   --spacing A       grid spacing in angstrom; default 0.2
   --padding A       space around the atoms in angstrom; default 3.0
@@ -71,7 +71,7 @@ export function safeName(id: string): string {
 async function run(argv: string[]): Promise<number> {
   const args = parseCommand(spec, argv);
   if (!args) return 0;
-  const modelPath = requiredOption(args.values, "model");
+  const modelPath = modelOption(args.values);
   const outDir = requiredOption(args.values, "out");
   if (args.positionals.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
   const spacing = numberOption(args.values, "spacing", 0.2, { above: 0 });

@@ -22,6 +22,8 @@ Options:
   --grid G           grid interval, in angstrom (default ${IMPORT_DEFAULTS.gridInterval})
   --readout OP       sum (extensive properties) or mean (intensive ones) (default ${IMPORT_DEFAULTS.operation})
   --property TEXT    the predicted property (default "${IMPORT_DEFAULTS.property}")
+  --atom-range A-B   fewest and most atoms of a training molecule (e.g. 3-14), stored as "atom_count_range"
+                     for applicability checks; default: not recorded (the checkpoint does not say)
   -h, --help         show this help
 `,
   options: {
@@ -32,6 +34,7 @@ Options:
     grid: { type: "string" },
     readout: { type: "string" },
     property: { type: "string" },
+    "atom-range": { type: "string" },
   },
 };
 
@@ -51,6 +54,17 @@ function withPath<T>(path: string, f: () => T): T {
   }
 }
 
+/** "--atom-range 3-14" -> [3, 14]. */
+function atomRangeOption(v: unknown): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  const m = typeof v === "string" ? /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(v) : null;
+  const range = m ? [Number(m[1]), Number(m[2])] as [number, number] : null;
+  if (!range || range[0] < 1 || range[0] > range[1]) {
+    throw new UsageError(`--atom-range needs MIN-MAX atom counts with 1 <= MIN <= MAX (e.g. 3-14), got ${JSON.stringify(v)}`);
+  }
+  return range;
+}
+
 async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (parsed === null) return 0;
@@ -67,6 +81,8 @@ async function run(argv: string[]): Promise<number> {
   const radius = numberOption(values, "radius", IMPORT_DEFAULTS.radius, { above: 0 });
   const gridInterval = numberOption(values, "grid", IMPORT_DEFAULTS.gridInterval, { above: 0 });
 
+  const atomRange = atomRangeOption(values["atom-range"]);
+
   const orbitalBytes = readInput(orbitalsPath, "orbital table");
   const checkpointBytes = readInput(checkpointPath, "checkpoint");
   // The file name goes in front of the reader's message, which says what is wrong inside it.
@@ -74,6 +90,7 @@ async function run(argv: string[]): Promise<number> {
   const model = withPath(checkpointPath, () =>
     importTorchCheckpoint(checkpointBytes, orbitals, { basisSet: basis.trim(), radius, gridInterval, operation: readout, property }),
   );
+  if (atomRange) model.config.atomCountRange = atomRange;
   writeFileAtomic(outPath, writeModelFile(model));
 
   const c = model.config;
@@ -82,7 +99,8 @@ async function run(argv: string[]): Promise<number> {
   process.stderr.write(
     `imported ${model.weights.size} tensors (${params} parameters): ${Object.keys(c.orbitalDict).length} orbitals, dim ${c.dim}, ` +
       `${c.layerFunctional} functional layers, HK hidden ${c.hiddenHK} x ${c.layerHK} layers, ${c.outputs} output(s), ` +
-      `${c.basisSet} r ${c.radius} g ${c.gridInterval} ${c.operation} -> ${outPath}\n`,
+      `${c.basisSet} r ${c.radius} g ${c.gridInterval} ${c.operation}` +
+      `${c.atomCountRange ? `, trained on ${c.atomCountRange[0]}-${c.atomCountRange[1]} atoms` : ""} -> ${outPath}\n`,
   );
   return 0;
 }

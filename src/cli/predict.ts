@@ -8,12 +8,12 @@ import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import { PredictPool } from "../workers/pool.js";
 import { propertyUnit, tsvHeader, tsvRow } from "../io/predictionsTsv.js";
-import { choiceOption, INPUT_FORMATS, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
+import { choiceOption, INPUT_FORMATS, modelOption, numberOption, parseCommand, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { Progress } from "./progress.js";
 
 const spec = {
-  usage: "qdf predict --model FILE INPUT... [--out FILE] [--format auto|qdf|xyz] [--workers N]",
+  usage: "qdf predict [--model FILE] INPUT... [--out FILE] [--format auto|qdf|xyz] [--workers N]",
   help: `
 Predicts each molecule's properties with a QDF model and writes a TSV: id, predicted (predicted_1..K for K
 outputs) and, when the input has property lines, true and abs_error columns; then "MAE <value> <unit>" on stderr.
@@ -22,7 +22,8 @@ A molecule that cannot be predicted (bad input, an element the model never saw) 
 id and line; the others are still predicted, and the exit code is 1.
 
 options:
-  --model FILE     model file (.safetensors written by qdf train / qdf import-torch, or the published one)
+  --model FILE     model file (.safetensors written by qdf train / qdf import-torch); default: the shipped
+                   published model, models/qdf-qm9-under14.safetensors (qdf models lists the shipped ones)
   --out FILE       write the TSV here (via a temp file and rename); default: stdout
   --format F       input format: auto (by extension and content), qdf or xyz; default auto
   --workers N      predict in N worker threads (one model copy each); 0 predicts in this thread;
@@ -67,7 +68,7 @@ class TsvSink {
 async function run(argv: string[]): Promise<number> {
   const args = parseCommand(spec, argv);
   if (!args) return 0;
-  const modelPath = requiredOption(args.values, "model");
+  const modelPath = modelOption(args.values);
   const inputs = args.positionals;
   if (inputs.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
   const format = choiceOption(args.values, "format", INPUT_FORMATS, "auto");

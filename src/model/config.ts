@@ -20,6 +20,11 @@ export interface QdfConfig {
   orbitalDict: Record<string, number>;
   /** K: number of outputs. */
   outputs: number;
+  /**
+   * Fewest and most atoms of a molecule in the training set (metadata "atom_count_range", e.g. "[3,14]"): where
+   * the model has seen data. Absent in files written before it was recorded.
+   */
+  atomCountRange?: [number, number];
 }
 
 export type { Float32Tensor } from "../io/safetensors.js";

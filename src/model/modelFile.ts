@@ -43,6 +43,9 @@ function formatOrbitalDict(d: Record<string, number>): string {
   return `{${rows.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")}}`;
 }
 
+/** The optional metadata key of QdfConfig.atomCountRange (absent in older files and in the reference's). */
+const ATOM_COUNT_RANGE = "atom_count_range";
+
 export function configToMetadata(c: QdfConfig): Record<string, string> {
   return {
     basis_set: c.basisSet,
@@ -55,6 +58,7 @@ export function configToMetadata(c: QdfConfig): Record<string, string> {
     operation: c.operation,
     property: c.property,
     orbital_dict: formatOrbitalDict(c.orbitalDict),
+    ...(c.atomCountRange ? { [ATOM_COUNT_RANGE]: JSON.stringify(c.atomCountRange) } : {}),
   };
 }
 
@@ -95,6 +99,20 @@ function parseOrbitalDict(s: string): Record<string, number> {
   return Object.fromEntries(entries) as Record<string, number>;
 }
 
+/** "[min,max]": two integers, 1 <= min <= max. */
+export function parseAtomCountRange(s: string): [number, number] {
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch {
+    v = null;
+  }
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isSafeInteger(x)) || v[0] < 1 || v[0] > v[1]) {
+    fail(`metadata "${ATOM_COUNT_RANGE}" must be a JSON array [min, max] of atom counts with 1 <= min <= max, got ${JSON.stringify(s)}`);
+  }
+  return [v[0], v[1]];
+}
+
 export function configFromMetadata(meta: Record<string, string>, weights: Weights): QdfConfig {
   for (const key of CONFIG_KEYS) {
     if (!Object.hasOwn(meta, key)) fail(`metadata key "${key}" is missing`);
@@ -122,6 +140,7 @@ export function configFromMetadata(meta: Record<string, string>, weights: Weight
     property: meta.property!,
     orbitalDict: parseOrbitalDict(meta.orbital_dict!),
     outputs,
+    ...(Object.hasOwn(meta, ATOM_COUNT_RANGE) ? { atomCountRange: parseAtomCountRange(String(meta[ATOM_COUNT_RANGE])) } : {}),
   };
 }
 

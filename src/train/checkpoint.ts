@@ -114,7 +114,11 @@ export function decodeCheckpoint(bytes: Uint8Array, what = "checkpoint"): Checkp
 export function checkpointMismatch(c: Checkpoint, config: QdfConfig, hyper: Hyperparameters, dataFingerprint: string): string | null {
   if (c.dataFingerprint !== dataFingerprint) return "it was made on different training data";
   const a = configToMetadata(c.config), b = configToMetadata(config);
-  for (const k of Object.keys(b)) if (a[k] !== b[k]) return `its ${k} is ${a[k]}, this run's is ${b[k]}`;
+  for (const k of Object.keys(b)) {
+    // Checkpoints from before the atom-count range was recorded still resume (the data fingerprint ties the data).
+    if (k === "atom_count_range" && a[k] === undefined) continue;
+    if (a[k] !== b[k]) return `its ${k} is ${a[k]}, this run's is ${b[k]}`;
+  }
   if (c.config.outputs !== config.outputs) return `it has ${c.config.outputs} outputs, this run ${config.outputs}`;
   for (const k of ["batchSize", "lr", "lrDecay", "decayEvery", "seed", "shuffle"] as const) {
     if (c.hyper[k] !== hyper[k]) return `its ${k} is ${c.hyper[k]}, this run's is ${hyper[k]}`;

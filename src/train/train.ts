@@ -62,11 +62,24 @@ export function prepareRun(o: Pick<TrainOptions, "splits" | "sizes" | "init">): 
     if (data.outputs !== o.init.config.outputs) {
       throw new Error(`the data has ${data.outputs} values per property line, the initial model predicts ${o.init.config.outputs}`);
     }
-    return { config: o.init.config, data };
+    // Continued training has seen the initial model's molecules and these: the range covers both.
+    const range = atomCountRange(o.splits.train, o.init.config.atomCountRange);
+    return { config: { ...o.init.config, ...(range ? { atomCountRange: range } : {}) }, data };
   }
   const sizes = o.sizes ?? PUBLISHED_SIZES;
   const data = prepareData(o.splits, sizes, null);
-  return { config: { ...sizes, orbitalDict: data.orbitalDict, outputs: data.outputs }, data };
+  const range = atomCountRange(o.splits.train);
+  return { config: { ...sizes, orbitalDict: data.orbitalDict, outputs: data.outputs, ...(range ? { atomCountRange: range } : {}) }, data };
+}
+
+/** Fewest and most atoms in the training split (widened to `also`), recorded in the model for applicability checks. */
+function atomCountRange(train: Molecule[], also?: [number, number]): [number, number] | undefined {
+  let [lo, hi] = also ?? [Infinity, -Infinity];
+  for (const m of train) {
+    lo = Math.min(lo, m.symbols.length);
+    hi = Math.max(hi, m.symbols.length);
+  }
+  return lo <= hi ? [lo, hi] : undefined;
 }
 
 /** Trains (or continues training) and returns the model and its per-epoch log. */

@@ -46,7 +46,7 @@ test("the page predicts the fixture in workers, like the CLI to 1e-5, with the b
     await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
     const listed = JSON.parse(readFileSync(join(root, "models", "index.json"), "utf8")) as string[];
     if (listed.length === 0) assert.match((await page.textContent("#modelStatus"))!, /choose a \.safetensors file/);
-    else assert.match((await page.textContent("#modelStatus"))!, /\.safetensors: /);
+    else assert.match((await page.textContent("#modelStatus"))!, /^qdf-qm9-under14\.safetensors: atomization energy/, "the default model");
     // Preloaded by ?model= (the shipped model, models/*.safetensors, is preloaded the same way from models/index.json).
     await page.goto(`${server.url}?model=test-model.safetensors`);
     await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });

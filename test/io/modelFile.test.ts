@@ -107,6 +107,20 @@ test("configToMetadata writes the reference formatting; configFromMetadata inver
   assert.equal(configFromMetadata(meta, weights), config);
 });
 
+test("atom_count_range: optional, written as \"[min,max]\", read back into atomCountRange, bad values refused", () => {
+  const { config, weights } = readModelFile(pretrained);
+  assert.is(config.atomCountRange, undefined, "absent in the reference file");
+  const ranged = { ...config, atomCountRange: [3, 14] as [number, number] };
+  const meta = configToMetadata(ranged);
+  assert.is(meta.atom_count_range, "[3,14]");
+  const back = readModelFile(writeModelFile({ config: ranged, weights }));
+  assert.equal(back.config.atomCountRange, [3, 14]);
+  assert.equal(back.config, ranged);
+  for (const bad of ["[14,3]", "[0,5]", "[1.5,4]", "[3]", "3-14", "{}", ""]) {
+    throwsWith(() => configFromMetadata({ ...meta, atom_count_range: bad }, weights), "atom_count_range");
+  }
+});
+
 test("invalid container is a ModelFileError", () => {
   throwsWith(() => readModelFile(pretrained.subarray(0, 100)), "not a valid safetensors file");
   throwsWith(() => readModelFile(new Uint8Array(4)), "shorter than the 8-byte");

@@ -52,25 +52,33 @@ test("the packed package installs with no registry and its qdf predict and libra
 
     // The installed command, with its default worker pool, must print what this checkout's CLI prints.
     const qdf = join(app, "node_modules", ".bin", "qdf");
-    const got = spawnSync(qdf, ["predict", "--model", modelPath, fixture], { cwd: app, encoding: "utf8", timeout: 120_000 });
+    // No --model: the default, the published model shipped inside the package (the same numbers as ../shared's copy).
+    const got = spawnSync(qdf, ["predict", fixture], { cwd: app, encoding: "utf8", timeout: 120_000 });
     const want = spawnSync(process.execPath, [join(repoRoot, "bin", "qdf.js"), "predict", "--model", modelPath, fixture, "--workers", "0"],
       { encoding: "utf8" });
     assert.is(got.status, 1, `exit 1 for the fixture's bad molecule; stderr: ${got.stderr}`);
     assert.is(got.stdout, want.stdout);
     assert.match(got.stderr, /MAE 0\.0301/);
 
-    // The library by package name, in workers.
+    const listed = spawnSync(qdf, ["models"], { cwd: app, encoding: "utf8" });
+    assert.is(listed.status, 0, listed.stderr);
+    assert.ok(listed.stdout.includes(join(installed, "models", "qdf-qm9-under14.safetensors")), listed.stdout);
+
+    // The library by package name, in workers, and its default model found inside the installed package.
     const script = `
       import { readFileSync } from "node:fs";
-      import { parseMolecules, predictInWorkers } from "qdf-wasm";
+      import { defaultModelPath, loadDefaultModel, parseMolecules, predict, predictInWorkers } from "qdf-wasm";
       const { molecules } = parseMolecules(readFileSync(${JSON.stringify(fixture)}, "utf8"));
       const out = [];
       for await (const r of predictInWorkers(readFileSync(${JSON.stringify(modelPath)}), molecules, { workers: 2 })) out.push(r.predicted?.[0]);
-      console.log(JSON.stringify(out));`;
-    const lib = sh(process.execPath, ["--input-type=module", "-e", script], { cwd: app });
-    const values = JSON.parse(lib) as (number | null)[];
-    assert.is(values.length, 6);
-    assert.is(values[0], Number(want.stdout.split("\n")[1]!.split("\t")[1]));
+      const model = await loadDefaultModel();
+      console.log(JSON.stringify({ out, path: defaultModelPath(), first: predict(model, molecules.slice(0, 1))[0].predicted[0] }));`;
+    const lib = JSON.parse(sh(process.execPath, ["--input-type=module", "-e", script], { cwd: app })) as
+      { out: (number | null)[]; path: string; first: number };
+    assert.is(lib.out.length, 6);
+    assert.is(lib.out[0], Number(want.stdout.split("\n")[1]!.split("\t")[1]));
+    assert.is(lib.path, join(installed, "models", "qdf-qm9-under14.safetensors"));
+    assert.is(lib.first, lib.out[0]);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

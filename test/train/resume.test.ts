@@ -6,8 +6,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseMolecules } from "../../src/chem/parse.js";
 import { readModelFile } from "../../src/model/modelFile.js";
-import { decodeCheckpoint, encodeCheckpoint, CheckpointError } from "../../src/train/checkpoint.js";
+import { checkpointMismatch, decodeCheckpoint, encodeCheckpoint, CheckpointError } from "../../src/train/checkpoint.js";
 import { train } from "../../src/train/train.js";
 import { NonFiniteLossError, type Trainer } from "../../src/train/trainer.js";
 import * as tf from "@tensorflow/tfjs-core";
@@ -29,6 +30,10 @@ test("kill -9 mid-run, --resume: same final weights and log as an uninterrupted 
   const a = join(tmp, "a", "m.safetensors"), b = join(tmp, "b", "m.safetensors");
   const full = cli(["--out", a, "--epochs", EPOCHS]);
   assert.is(full.status, 0, full.stderr);
+  // The model records its training split's atom counts (for applicability checks).
+  const counts = parseMolecules(readFileSync(join(data, "train.txt"), "utf8")).molecules.map((m) => m.symbols.length);
+  assert.equal(readModelFile(new Uint8Array(readFileSync(a))).config.atomCountRange, [Math.min(...counts), Math.max(...counts)]);
+  assert.ok(Math.min(...counts) < Math.max(...counts));
 
   // Kill half an epoch after the first checkpoint appears: mid-epoch (epoch length from the uninterrupted run's log).
   const log = readFileSync(a.replace(".safetensors", ".log.tsv"), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split("\t")[1]));
@@ -56,6 +61,17 @@ test("kill -9 mid-run, --resume: same final weights and log as an uninterrupted 
   const strip = (s: string) => s.split("\n").map((l) => l.split("\t").filter((_, i) => i !== 1).join("\t"));
   assert.equal(strip(readFileSync(b.replace(".safetensors", ".log.tsv"), "utf8")), strip(readFileSync(a.replace(".safetensors", ".log.tsv"), "utf8")));
   assert.equal(readFileSync(b.replace(".safetensors", ".test.tsv"), "utf8"), readFileSync(a.replace(".safetensors", ".test.tsv"), "utf8"));
+});
+
+test("a checkpoint written before atom_count_range was recorded still resumes; another range does not", () => {
+  const c = decodeCheckpoint(new Uint8Array(readFileSync(join(tmp, "a", "m.safetensors.ckpt"))));
+  assert.ok(c.config.atomCountRange, "new checkpoints carry the range");
+  const old = { ...c, config: { ...c.config } };
+  delete old.config.atomCountRange;
+  assert.is(checkpointMismatch(old, c.config, c.hyper, c.dataFingerprint), null);
+  assert.is(checkpointMismatch(c, c.config, c.hyper, c.dataFingerprint), null);
+  const other = { ...c, config: { ...c.config, atomCountRange: [1, 2] as [number, number] } };
+  assert.match(checkpointMismatch(other, c.config, c.hyper, c.dataFingerprint)!, /atom_count_range/);
 });
 
 test("a corrupt checkpoint is refused", () => {

@@ -80,6 +80,9 @@ test("usage errors", async () => {
   await rejects([ckpt, "--orbitals", tbl, "--out", join(dir, "x.safetensors"), "--readout", "max"], UsageError, "--readout");
   await rejects([ckpt, "--orbitals", tbl, "--out", join(dir, "x.safetensors"), "--radius", "abc"], UsageError, "--radius");
   await rejects([ckpt, "--orbitals", tbl, "--out", join(dir, "x.safetensors"), "--bogus"], UsageError);
+  for (const bad of ["14-3", "0-14", "14", "a-b", "3-14-15"]) {
+    await rejects([ckpt, "--orbitals", tbl, "--out", join(dir, "x.safetensors"), "--atom-range", bad], UsageError, "--atom-range", bad);
+  }
 });
 
 test("bad inputs are errors that name the file, and nothing is written", async () => {
