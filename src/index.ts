@@ -7,6 +7,7 @@ export { readModelFile, writeModelFile, ModelFileError } from "./model/modelFile
 export { readSafetensors, writeSafetensors, SafetensorsError } from "./io/safetensors.js";
 export { QdfModel } from "./model/qdf.js";
 export { featurize, type MoleculeFeatures } from "./model/features.js";
+export { UnknownOrbitalError } from "./model/orbitals.js";
 export { initBackend, setTfjsWasmPath } from "./model/backend.js";
 export { loadModel, predict, predictStream, predictMolecule, meanAbsoluteError, type PredictionResult } from "./api/predict.js";
 export { tsvHeader, tsvRow, propertyUnit } from "./io/predictionsTsv.js";

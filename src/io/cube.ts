@@ -25,7 +25,9 @@ export interface CubeData {
   values: Float32Array | Float64Array;
 }
 
-export class CubeFormatError extends Error {}
+export class CubeFormatError extends Error {
+  override name = "CubeFormatError";
+}
 
 /** C's %13.5E: "  1.23450E-01", exponent of at least two digits. */
 export function formatE(x: number): string {

@@ -12,7 +12,9 @@ export interface MoleculeOrbitals {
 }
 
 /** Thrown when a molecule has an orbital type the model never saw (an element outside its training data). */
-export class UnknownOrbitalError extends Error {}
+export class UnknownOrbitalError extends Error {
+  override name = "UnknownOrbitalError";
+}
 
 /**
  * Orbitals in atom order, each atom's in basis order. With `grow`, unseen names are appended to `table` (building
