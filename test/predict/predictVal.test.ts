@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { iterateMolecules } from "../../src/chem/parse.js";
-import { meanAbsoluteError, predictStream, type PredictionResult } from "../../src/api/predict.js";
+import { predictStream } from "../../src/predict/predictor.js";
+import { meanAbsoluteError, type PredictionResult } from "../../src/predict/result.js";
 import { sharedPath } from "../shared.js";
-import { pretrainedModel } from "./reference.js";
+import { pretrainedModel } from "../model/reference.js";
 
 test("val set: max |ours - reference| <= 1e-3 eV on every molecule, MAE 0.0575 +- 0.0002 eV", async () => {
   const model = await pretrainedModel();
