@@ -3,19 +3,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { iterateMolecules } from "../chem/parse.js";
 import { loadModel } from "../api/predict.js";
-import { densityJob } from "../density/densityJob.js";
+import { DENSITY_UNITS, densityJob } from "../density/densityJob.js";
 import { DEFAULT_CUTOFF_TOL } from "../density/evaluate.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
 import { choiceOption, INPUT_FORMATS, modelOption, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 
 const spec = {
-  usage: "qdf density [--model FILE] INPUT... --out DIR [--spacing 0.2] [--padding 3.0] [--orbitals 0,1,2] [--potential] [--png]",
+  usage: "qdf density [--model FILE] INPUT... --out DIR [--spacing 0.2] [--padding 3.0] [--orbitals 0,1,2] [--potential] [--png] [--units model|electrons]",
   help: `
 Evaluates a QDF model's electron density rho(r) = sum_k psi_k(r)^2 (the learned LCAO, with the forward pass's
 normalisations) on a regular box grid around each molecule and writes, per molecule, into DIR (each file atomically):
-  <id>.rho.cube     rho as a Gaussian cube file (bohr units in the header; values in the model's units, in which
-                    rho summed over the molecule's QDF field points is the electron count)
+  <id>.rho.cube     rho as a Gaussian cube file (bohr units in the header; values in the units of --units, stated
+                    in the file's second comment line)
   <id>.psi<k>.cube  molecular orbital psi_k, for each k of --orbitals
   <id>.V.cube       with --potential: the true Gaussian external potential V, and
   <id>.Vpred.cube   the Hohenberg-Kohn map's predicted potential from rho at each grid point
@@ -34,6 +34,10 @@ options:
   --png             also write a PNG slice of rho
   --plane P         slice plane: heaviest (default), xy, xz, yz (through the centroid) or i,j,k (1-based atoms)
   --scale S         PNG colour scale: log (default, 4 decades) or linear
+  --units U         rho's units: model (default): the model's own, in which rho summed over the molecule's QDF
+                    field points is the electron count (the box integral is then much smaller: 2.6 for 40
+                    electrons, say); electrons: electrons/bohr^3, rho scaled so that its integral over the box
+                    is the electron count (comparable with DFT cubes; psi_k scaled by the square root)
   --cutoff-tol T    orbital cutoff tolerance relative to the largest rho on the field points; default ${DEFAULT_CUTOFF_TOL}
                     (0 disables cutoffs)
   --format F        input format: auto, qdf or xyz; default auto
@@ -48,6 +52,7 @@ options:
     png: { type: "boolean" as const },
     plane: { type: "string" as const },
     scale: { type: "string" as const, default: "log" },
+    units: { type: "string" as const, default: "model" },
     "cutoff-tol": { type: "string" as const },
     format: { type: "string" as const, default: "auto" },
   },
@@ -78,6 +83,7 @@ async function run(argv: string[]): Promise<number> {
   const padding = numberOption(args.values, "padding", 3.0, { min: 0 });
   const cutoffTol = numberOption(args.values, "cutoff-tol", DEFAULT_CUTOFF_TOL, { min: 0 });
   const scale = choiceOption(args.values, "scale", ["log", "linear"] as const, "log");
+  const units = choiceOption(args.values, "units", DENSITY_UNITS, "model");
   const format = choiceOption(args.values, "format", INPUT_FORMATS, "auto");
   const orbitals = parseOrbitals(args.values.orbitals as string | undefined);
 
@@ -101,7 +107,7 @@ async function run(argv: string[]): Promise<number> {
         try {
           const { summary, files } = densityJob(model, m, {
             spacing, padding, orbitals, potential: Boolean(args.values.potential), png: Boolean(args.values.png),
-            plane: args.values.plane as string | undefined, scale, cutoffTol,
+            plane: args.values.plane as string | undefined, scale, cutoffTol, units,
           });
           // Two molecules with the same id get distinct names (a numeric suffix), never one overwriting the other.
           let name = safeName(m.id);

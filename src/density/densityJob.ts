@@ -21,7 +21,17 @@ export interface DensityJobOptions {
   plane?: string;
   scale?: "log" | "linear";
   cutoffTol?: number;
+  /**
+   * Units of the rho (and psi) values written: "model" (default), the model's own, in which rho summed over the
+   * molecule's QDF field points is the electron count; or "electrons": rho in electrons/bohr^3, scaled so that its
+   * integral over the box (sum times the voxel volume) is the electron count, and psi_k by the square root of that
+   * factor, so that rho = sum_k psi_k^2 still holds.
+   */
+  units?: DensityUnits;
 }
+
+export type DensityUnits = "model" | "electrons";
+export const DENSITY_UNITS: readonly DensityUnits[] = ["model", "electrons"];
 
 export interface DensityFile {
   /** File name suffix after the molecule's id, e.g. ".rho.cube". */
@@ -59,18 +69,27 @@ export function densityJob(model: QdfModel, m: Molecule, o: DensityJobOptions = 
   const { rho, psi } = evaluateOnGrid(fn, grid, { orbitals, cutoffTol });
   const files: DensityFile[] = [];
   const title = (what: string) => `${m.id}: ${what}`;
-  const units = "model units (sum over the QDF field points = N_elec)";
-  files.push({ suffix: ".rho.cube", data: writeCube(gridCube(m, grid, rho, [title("QDF electron density rho"), units])) });
-  orbitals.forEach((k, s) => files.push({
-    suffix: `.psi${k}.cube`,
-    data: writeCube(gridCube(m, grid, psi[s]!, [title(`QDF molecular orbital psi_${k}`), units])),
-  }));
 
   let sum = 0, max = -Infinity, argmax = 0;
   for (let i = 0; i < rho.length; i++) {
     sum += rho[i]!;
     if (rho[i]! > max) { max = rho[i]!; argmax = i; }
   }
+  // Physical units: the factor that makes the box integral (in bohr^3) the electron count. V_pred below still reads
+  // the model's own rho, which is what the HK map was trained on.
+  const voxelBohr3 = (spacing * BOHR_PER_ANGSTROM) ** 3;
+  const electrons = o.units === "electrons";
+  const factor = electrons ? fn.nElectrons / (sum * voxelBohr3) : 1;
+  const units = electrons
+    ? `electrons/bohr^3: model rho x ${round(factor)}, so that sum x voxel volume (${round(voxelBohr3)} bohr^3) = N_elec = ${fn.nElectrons}`
+    : "model units (sum over the QDF field points = N_elec)";
+  const psiUnits = electrons ? `bohr^-3/2: model psi x sqrt(${round(factor)}), so that sum_k psi_k^2 = rho in electrons/bohr^3` : units;
+  const scaled = (values: Float32Array, f: number) => (f === 1 ? values : values.map((v) => v * f));
+  files.push({ suffix: ".rho.cube", data: writeCube(gridCube(m, grid, scaled(rho, factor), [title("QDF electron density rho"), units])) });
+  orbitals.forEach((k, s) => files.push({
+    suffix: `.psi${k}.cube`,
+    data: writeCube(gridCube(m, grid, scaled(psi[s]!, Math.sqrt(factor)), [title(`QDF molecular orbital psi_${k}`), psiUnits])),
+  }));
   const at = gridPoint(grid, argmax);
   let nearest = 0, nearestD = Infinity;
   for (let a = 0; a < m.atomicNumbers.length; a++) {
@@ -86,14 +105,19 @@ export function densityJob(model: QdfModel, m: Molecule, o: DensityJobOptions = 
     nElectrons: fn.nElectrons,
     nBasisFunctions: fn.nOrb,
     rhoUnits: units,
+    units: electrons ? "electrons" : "model",
+    rhoScaleFromModelUnits: round(factor, 8),
     grid: {
       shape: grid.shape, points: gridSize(grid), spacingAngstrom: spacing, paddingAngstrom: padding,
       originAngstrom: grid.origin.map((v) => round(v, 10)), voxelVolumeAngstrom3: round(voxel, 10),
     },
+    // In model units: how much of the model's normalisation the box holds (2.6 of 40 electrons, say: QDF's own rho
+    // is normalised on the field points, not in space).
     rhoSumOnGridTimesVoxelVolumeAngstrom3: round(sum * voxel),
+    ...(electrons ? { electronsInBox: round(sum * factor * voxelBohr3, 8) } : {}),
     rhoSumOnFieldPoints: round(fn.fieldRho.reduce((a, b) => a + b, 0), 10),
     nFieldPoints: fn.fieldRho.length,
-    maxRho: round(max),
+    maxRho: round(max * factor),
     maxRhoAtAngstrom: at.map((v) => round(v, 8)),
     maxRhoNearestAtom: { index: nearest + 1, symbol: m.symbols[nearest], distanceAngstrom: round(nearestD, 4) },
     cutoff: {
@@ -116,7 +140,11 @@ export function densityJob(model: QdfModel, m: Molecule, o: DensityJobOptions = 
   if (o.png) {
     const plane = parsePlane(m, o.plane);
     const slice = sampleSlice(fn, plane, 2.5, 480, { cutoffTol });
-    files.push({ suffix: ".rho.png", data: renderSlicePng(slice, { scale: o.scale, title: `${m.id} rho` }) });
+    if (factor !== 1) slice.values = scaled(slice.values, factor);
+    files.push({
+      suffix: ".rho.png",
+      data: renderSlicePng(slice, { scale: o.scale, title: `${m.id}: rho`, unit: electrons ? "electrons/bohr^3" : "model units" }),
+    });
     summary.slice = { plane: plane.label, pixels: [slice.width, slice.height], pixelAngstrom: round(slice.pixel, 4), scale: o.scale ?? "log" };
   }
   summary.seconds = round((performance.now() - t0) / 1000, 4);

@@ -1,44 +1,24 @@
-// Renders a density slice as a PNG: viridis (log or linear), a labelled colour bar, atoms marked, a title line.
+// Renders a density slice as a PNG: viridis (log or linear), axes in angstrom, a scale bar, a labelled colour bar, atoms.
+import { drawText, GLYPH_HEIGHT, textWidth } from "../io/bitmapFont.js";
 import { createImage, encodePng, setPixel, viridis, type RgbImage } from "../io/png.js";
 import type { Slice } from "./slice.js";
 
-// A 5x7 bitmap font (columns, bit 0 = top row) for titles and tick labels; lower case falls back to upper case.
-const FONT: Record<string, number[]> = {
-  "0": [0x3e, 0x51, 0x49, 0x45, 0x3e], "1": [0x00, 0x42, 0x7f, 0x40, 0x00], "2": [0x42, 0x61, 0x51, 0x49, 0x46],
-  "3": [0x21, 0x41, 0x45, 0x4b, 0x31], "4": [0x18, 0x14, 0x12, 0x7f, 0x10], "5": [0x27, 0x45, 0x45, 0x45, 0x39],
-  "6": [0x3c, 0x4a, 0x49, 0x49, 0x30], "7": [0x01, 0x71, 0x09, 0x05, 0x03], "8": [0x36, 0x49, 0x49, 0x49, 0x36],
-  "9": [0x06, 0x49, 0x49, 0x29, 0x1e], A: [0x7e, 0x11, 0x11, 0x11, 0x7e], B: [0x7f, 0x49, 0x49, 0x49, 0x36],
-  C: [0x3e, 0x41, 0x41, 0x41, 0x22], D: [0x7f, 0x41, 0x41, 0x22, 0x1c], E: [0x7f, 0x49, 0x49, 0x49, 0x41],
-  F: [0x7f, 0x09, 0x09, 0x09, 0x01], G: [0x3e, 0x41, 0x49, 0x49, 0x7a], H: [0x7f, 0x08, 0x08, 0x08, 0x7f],
-  I: [0x00, 0x41, 0x7f, 0x41, 0x00], J: [0x20, 0x40, 0x41, 0x3f, 0x01], K: [0x7f, 0x08, 0x14, 0x22, 0x41],
-  L: [0x7f, 0x40, 0x40, 0x40, 0x40], M: [0x7f, 0x02, 0x0c, 0x02, 0x7f], N: [0x7f, 0x04, 0x08, 0x10, 0x7f],
-  O: [0x3e, 0x41, 0x41, 0x41, 0x3e], P: [0x7f, 0x09, 0x09, 0x09, 0x06], Q: [0x3e, 0x41, 0x51, 0x21, 0x5e],
-  R: [0x7f, 0x09, 0x19, 0x29, 0x46], S: [0x46, 0x49, 0x49, 0x49, 0x31], T: [0x01, 0x01, 0x7f, 0x01, 0x01],
-  U: [0x3f, 0x40, 0x40, 0x40, 0x3f], V: [0x1f, 0x20, 0x40, 0x20, 0x1f], W: [0x3f, 0x40, 0x38, 0x40, 0x3f],
-  X: [0x63, 0x14, 0x08, 0x14, 0x63], Y: [0x07, 0x08, 0x70, 0x08, 0x07], Z: [0x61, 0x51, 0x49, 0x45, 0x43],
-  e: [0x38, 0x54, 0x54, 0x54, 0x18], l: [0x00, 0x41, 0x7f, 0x40, 0x00], r: [0x7c, 0x08, 0x04, 0x04, 0x08],
-  h: [0x7f, 0x08, 0x04, 0x04, 0x78], o: [0x38, 0x44, 0x44, 0x44, 0x38], g: [0x0c, 0x52, 0x52, 0x52, 0x3e],
-  ".": [0x00, 0x60, 0x60, 0x00, 0x00], "-": [0x08, 0x08, 0x08, 0x08, 0x08], "+": [0x08, 0x08, 0x3e, 0x08, 0x08],
-  ":": [0x00, 0x36, 0x36, 0x00, 0x00], "(": [0x00, 0x1c, 0x22, 0x41, 0x00], ")": [0x00, 0x41, 0x22, 0x1c, 0x00],
-  ",": [0x00, 0x50, 0x30, 0x00, 0x00], "_": [0x40, 0x40, 0x40, 0x40, 0x40], "/": [0x20, 0x10, 0x08, 0x04, 0x02],
-  "=": [0x14, 0x14, 0x14, 0x14, 0x14], " ": [0, 0, 0, 0, 0],
-};
-
-/** Draws text with its top-left at (x, y); `scale` pixels per font dot. Returns the width drawn. */
-export function drawText(img: RgbImage, text: string, x: number, y: number, rgb: readonly number[], scale = 1): number {
-  let cx = x;
-  for (const ch of text) {
-    const glyph = FONT[ch] ?? FONT[ch.toUpperCase()] ?? FONT[" "]!;
-    glyph.forEach((col, gx) => {
-      for (let gy = 0; gy < 7; gy++) {
-        if (!(col & (1 << gy))) continue;
-        for (let a = 0; a < scale; a++) for (let b = 0; b < scale; b++) setPixel(img, cx + gx * scale + a, y + gy * scale + b, rgb);
-      }
-    });
-    cx += 6 * scale;
-  }
-  return cx - x;
+export interface SliceImageOptions {
+  /** "log" (default): log10 rho over `decades` below the maximum; "linear": 0 to the maximum. */
+  scale?: "log" | "linear";
+  decades?: number;
+  /** First title line (default "rho"). */
+  title?: string;
+  /** The values' unit, shown in the second title line (default "model units"). */
+  unit?: string;
 }
+
+/** Pixels per font dot: 10x14-pixel letters, readable at the image's natural size. */
+const TEXT = 2;
+const LINE = GLYPH_HEIGHT * TEXT;
+const BLACK = [0, 0, 0] as const, WHITE = [255, 255, 255] as const;
+const ATOM_RADIUS: Record<number, number> = { 1: 4 };
+const IN_PLANE = 0.3; // angstrom: atoms closer than this to the plane are drawn white and labelled
 
 function disc(img: RgbImage, cx: number, cy: number, r: number, fill: readonly number[] | null, ring: readonly number[]): void {
   for (let y = Math.floor(cy - r - 1); y <= cy + r + 1; y++) {
@@ -50,53 +30,111 @@ function disc(img: RgbImage, cx: number, cy: number, r: number, fill: readonly n
   }
 }
 
-export interface SliceImageOptions {
-  /** "log" (default): log10 rho over `decades` below the maximum; "linear": 0 to the maximum. */
-  scale?: "log" | "linear";
-  decades?: number;
-  title?: string;
+function rect(img: RgbImage, x: number, y: number, w: number, h: number, rgb: readonly number[]): void {
+  for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) setPixel(img, x + i, y + j, rgb);
 }
 
-const ATOM_RADIUS: Record<number, number> = { 1: 3 };
-const IN_PLANE = 0.3; // angstrom: atoms closer than this to the plane are drawn white and labelled
+/** Text with a one-pixel dark outline, readable on any colour of the map. */
+function outlinedText(img: RgbImage, text: string, x: number, y: number): void {
+  for (const [dx, dy] of [[-1, 0], [1, 0], [0, -1], [0, 1], [-1, -1], [1, 1], [-1, 1], [1, -1]] as const) drawText(img, text, x + dx, y + dy, BLACK, TEXT);
+  drawText(img, text, x, y, WHITE, TEXT);
+}
 
-/** The slice as a PNG file. */
-export function renderSlicePng(slice: Slice, options: SliceImageOptions = {}): Uint8Array {
+/** Axis tick step in angstrom: the first of 0.5, 1, 2, 5, 10 giving at most 10 intervals over `extent`. */
+export function tickStep(extent: number): number {
+  return [0.5, 1, 2, 5, 10].find((s) => extent / s <= 10) ?? 20;
+}
+
+const tickLabel = (a: number) => (Number.isInteger(a) ? String(a) : a.toFixed(1));
+
+/** Where the parts of the picture go (pixels), and the axes' tick step (angstrom). */
+export interface SliceLayout {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  /** Tick step of both axes and the scale bar's length, angstrom. */
+  step: number;
+  /** The scale bar: top-left corner and length in pixels. */
+  scaleBar: { x: number; y: number; length: number };
+}
+
+/** The slice as an RGB image with its layout (renderSlicePng encodes it). */
+export function renderSliceImage(slice: Slice, options: SliceImageOptions = {}): { image: RgbImage; layout: SliceLayout } {
   const scaleKind = options.scale ?? "log", decades = options.decades ?? 4;
   let max = 0;
   for (const v of slice.values) max = Math.max(max, v);
   const lo = scaleKind === "log" ? Math.log10(max) - decades : 0, hi = scaleKind === "log" ? Math.log10(max) : max;
   const t = (v: number) => ((scaleKind === "log" ? Math.log10(Math.max(v, 1e-30)) : v) - lo) / (hi - lo || 1);
-  const margin = 8, top = 24, bar = 16, labels = 64;
-  const img = createImage(margin + slice.width + 12 + bar + labels, top + slice.height + margin);
-  for (let y = 0; y < slice.height; y++) {
-    for (let x = 0; x < slice.width; x++) setPixel(img, margin + x, top + y, viridis(t(slice.values[y * slice.width + x]!)));
-  }
-  // Atoms: rings (not discs, so the density at the nucleus stays visible), white when in the plane, grey when off it.
-  for (const a of slice.atoms) {
-    const x = margin + a.px, y = top + a.py;
-    const inPlane = Math.abs(a.offset) < IN_PLANE;
-    const r = ATOM_RADIUS[a.z] ?? 5;
-    disc(img, x, y, r + 1, null, [0, 0, 0]);
-    disc(img, x, y, r, null, inPlane ? [255, 255, 255] : [150, 150, 150]);
-    if (inPlane) drawText(img, a.symbol, x + r + 3, y - r - 8, [255, 255, 255]);
-  }
-  // Colour bar with ticks: decades (log) or five even steps (linear).
-  const bx = margin + slice.width + 12;
-  for (let y = 0; y < slice.height; y++) {
-    const c = viridis(1 - y / Math.max(slice.height - 1, 1));
-    for (let x = 0; x < bar; x++) setPixel(img, bx + x, top + y, c);
-  }
+  const w = slice.width, h = slice.height, px = slice.pixel;
+  const step = tickStep(Math.max(w, h) * px);
+  const xTicks = Array.from({ length: Math.floor((w * px) / step + 1e-9) + 1 }, (_, k) => k * step);
+  const yTicks = Array.from({ length: Math.floor((h * px) / step + 1e-9) + 1 }, (_, k) => k * step);
+
   const ticks = scaleKind === "log"
     ? Array.from({ length: Math.floor(hi) - Math.ceil(lo) + 1 }, (_, i) => Math.ceil(lo) + i)
     : Array.from({ length: 5 }, (_, i) => (hi * i) / 4);
-  for (const tick of ticks) {
-    const y = top + Math.round((1 - (tick - lo) / (hi - lo || 1)) * (slice.height - 1));
-    for (let x = 0; x < 4; x++) setPixel(img, bx + bar + x, y, [0, 0, 0]);
-    const label = scaleKind === "log" ? `1e${tick}` : tick.toPrecision(2);
-    drawText(img, label, bx + bar + 6, y - 3, [0, 0, 0]);
+  const barLabels = ticks.map((tick) => (scaleKind === "log" ? `1e${tick}` : tick.toPrecision(2)));
+
+  const title = `${options.title ?? "rho"}${scaleKind === "log" ? " (log10 colour scale)" : ""}`;
+  const subtitle = `${options.unit ?? "model units"}; plane: ${slice.plane.label}`;
+  const caption = "x, y: distance in the slice plane (Å)";
+  const left = 10 + Math.max(...yTicks.map((a) => textWidth(tickLabel(a), TEXT))) + 8;
+  const top = 10 + 2 * (LINE + 8);
+  const barX = left + w + 16, bar = 18;
+  const contentWidth = barX + bar + 8 + Math.max(...barLabels.map((l) => textWidth(l, TEXT))) + 10;
+  const width = Math.max(contentWidth, 10 + textWidth(title, TEXT) + 10, 10 + textWidth(subtitle, TEXT) + 10, left + textWidth(caption, TEXT) + 10);
+  const height = top + h + 8 + LINE + 10 + LINE + 10;
+  const img = createImage(width, height);
+
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) setPixel(img, left + x, top + y, viridis(t(slice.values[y * w + x]!)));
+  // Atoms: rings (not discs, so the density at the nucleus stays visible), white when in the plane, grey when off it.
+  for (const a of slice.atoms) {
+    const x = left + a.px, y = top + a.py;
+    const inPlane = Math.abs(a.offset) < IN_PLANE;
+    const r = ATOM_RADIUS[a.z] ?? 6;
+    disc(img, x, y, r + 1, null, BLACK);
+    disc(img, x, y, r, null, inPlane ? WHITE : [150, 150, 150]);
+    if (inPlane) outlinedText(img, a.symbol, x + r + 3, y - r - LINE);
   }
-  const title = options.title ?? "rho";
-  drawText(img, `${title}${scaleKind === "log" ? " (log10)" : ""}`, margin, 8, [0, 0, 0]);
-  return encodePng(img);
+  // Axes in angstrom from the image's lower-left corner: a frame, ticks and labels.
+  rect(img, left - 1, top - 1, w + 2, 1, BLACK); rect(img, left - 1, top + h, w + 2, 1, BLACK);
+  rect(img, left - 1, top - 1, 1, h + 2, BLACK); rect(img, left + w, top - 1, 1, h + 2, BLACK);
+  for (const a of xTicks) {
+    const x = left + Math.round(a / px);
+    rect(img, x, top + h, 1, 6, BLACK);
+    const label = tickLabel(a);
+    drawText(img, label, Math.min(x - textWidth(label, TEXT) / 2, width - textWidth(label, TEXT)), top + h + 8, BLACK, TEXT);
+  }
+  for (const a of yTicks) {
+    const y = top + h - Math.round(a / px);
+    rect(img, left - 7, y, 6, 1, BLACK);
+    const label = tickLabel(a);
+    drawText(img, label, left - 8 - textWidth(label, TEXT), Math.max(y - LINE / 2, top - LINE / 2), BLACK, TEXT);
+  }
+  drawText(img, caption, left, top + h + 8 + LINE + 10, BLACK, TEXT);
+  // Scale bar, one tick step long, in the lower-left corner of the picture.
+  const scaleBar = { x: left + 12, y: top + h - 14, length: Math.round(step / px) };
+  rect(img, scaleBar.x - 1, scaleBar.y - 1, scaleBar.length + 2, 6, BLACK);
+  rect(img, scaleBar.x, scaleBar.y, scaleBar.length, 4, WHITE);
+  outlinedText(img, `${tickLabel(step)} Å`, scaleBar.x, scaleBar.y - LINE - 5);
+
+  // Colour bar with ticks: decades (log) or five even steps (linear).
+  for (let y = 0; y < h; y++) {
+    const c = viridis(1 - y / Math.max(h - 1, 1));
+    for (let x = 0; x < bar; x++) setPixel(img, barX + x, top + y, c);
+  }
+  ticks.forEach((tick, i) => {
+    const y = top + Math.round((1 - (tick - lo) / (hi - lo || 1)) * (h - 1));
+    rect(img, barX + bar, y, 5, 1, BLACK);
+    drawText(img, barLabels[i]!, barX + bar + 8, Math.min(Math.max(y - LINE / 2, top - LINE / 2), top + h - LINE), BLACK, TEXT);
+  });
+  drawText(img, title, 10, 10, BLACK, TEXT);
+  drawText(img, subtitle, 10, 10 + LINE + 8, BLACK, TEXT);
+  return { image: img, layout: { left, top, width: w, height: h, step, scaleBar } };
+}
+
+/** The slice as a PNG file. */
+export function renderSlicePng(slice: Slice, options: SliceImageOptions = {}): Uint8Array {
+  return encodePng(renderSliceImage(slice, options).image);
 }

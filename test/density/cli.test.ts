@@ -88,6 +88,35 @@ test("the slice's highest density lies at a heavy atom (within 0.5 angstrom)", a
   assert.ok(dist < 0.5);
 });
 
+test("--units electrons: rho in electrons/bohr^3 integrating to N_elec over the box, said in the cube; default model", () => {
+  const nh3 = molecules.find((m) => m.atomicNumbers.length === 4 && m.symbols.includes("N"))!;
+  const dir = join(out, "units");
+  const input = join(dir, "input.txt");
+  writeFileAtomic(input, qdfText(nh3));
+  // No --model: the shipped published model.
+  assert.is(qdfCode(["density", input, "--out", join(dir, "model"), "--spacing", "0.25", "--orbitals", "0"]), 0);
+  assert.is(qdfCode(["density", input, "--out", join(dir, "electrons"), "--spacing", "0.25", "--orbitals", "0", "--units", "electrons"]), 0);
+  const read = (units: string, suffix: string) => readCube(readFileSync(join(dir, units, nh3.id + suffix), "utf8"));
+  const model = read("model", ".rho.cube"), electrons = read("electrons", ".rho.cube");
+  const summary = JSON.parse(readFileSync(join(dir, "electrons", nh3.id + ".json"), "utf8"));
+  const voxelBohr3 = (0.25 * BOHR_PER_ANGSTROM) ** 3;
+  let sum = 0;
+  for (const v of electrons.values) sum += v;
+  assert.ok(Math.abs(sum * voxelBohr3 - 10) < 1e-3, `box integral ${sum * voxelBohr3} electrons, NH3 has 10`);
+  assert.ok(Math.abs(summary.electronsInBox - 10) < 1e-6);
+  assert.match(electrons.comments[1], /^electrons\/bohr\^3: model rho x [0-9.]+, so that sum x voxel volume \([0-9.]+ bohr\^3\) = N_elec = 10$/);
+  assert.match(model.comments[1], /^model units/);
+  // The same field, scaled by one factor (the summary's), and psi by its square root.
+  const f = summary.rhoScaleFromModelUnits;
+  assert.ok(f > 1, `factor ${f}: in model units the box holds less than N_elec`);
+  for (let i = 0; i < model.values.length; i += 97) {
+    assert.ok(Math.abs(electrons.values[i]! - f * model.values[i]!) <= 1e-5 * Math.abs(electrons.values[i]!) + 1e-12, `rho[${i}]`);
+  }
+  const psiM = read("model", ".psi0.cube").values, psiE = read("electrons", ".psi0.cube").values;
+  for (let i = 0; i < psiM.length; i += 97) assert.ok(Math.abs(psiE[i]! - Math.sqrt(f) * psiM[i]!) <= 1e-5 * Math.abs(psiE[i]!) + 1e-12, `psi0[${i}]`);
+  assert.is(qdfCode(["density", input, "--out", dir, "--units", "bohr"]), 2);
+});
+
 test("usage errors and --help", () => {
   assert.is(qdfCode(["density", "--help"]), 0);
   assert.is(qdfCode(["density", "--model", modelPath, "x.txt"]), 2); // no --out
