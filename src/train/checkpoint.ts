@@ -51,6 +51,11 @@ function tensorBytes(tensors: Map<string, Float32Tensor>): Uint8Array[] {
 }
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  return encodeTrainingState(configToMetadata(c.config), c);
+}
+
+/** The checkpoint file for any architecture: its config as metadata, the weights, Adam's moments and the trainer state. */
+export function encodeTrainingState(configMetadata: Record<string, string>, c: Omit<Checkpoint, "config">): Uint8Array {
   const tensors = new Map<string, Float32Tensor>(c.weights);
   const adamSteps: Record<string, number> = {};
   for (const [name, st] of c.state.adam) {
@@ -63,11 +68,26 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     version: VERSION, epoch: c.state.epoch, rng: c.state.rng, adamSteps, seconds: c.state.seconds, log: c.state.log,
     hyper: c.hyper, dataFingerprint: c.dataFingerprint, crc32: crc32(tensorBytes(tensors)),
   };
-  return writeSafetensors(tensors, { ...configToMetadata(c.config), [KEY]: JSON.stringify(meta) });
+  return writeSafetensors(tensors, { ...configMetadata, [KEY]: JSON.stringify(meta) });
 }
+
+/** A checkpoint as stored, before its config metadata is read (that depends on the architecture). */
+export type TrainingStateFile = Omit<Checkpoint, "config"> & { metadata: Record<string, string> };
 
 /** Reads a checkpoint; a damaged or foreign file is a CheckpointError saying what is wrong. */
 export function decodeCheckpoint(bytes: Uint8Array, what = "checkpoint"): Checkpoint {
+  const { metadata, ...rest } = decodeTrainingState(bytes, what);
+  let config: QdfConfig;
+  try {
+    config = configFromMetadata(metadata, rest.weights);
+  } catch (e) {
+    throw new CheckpointError(`${what} is corrupt (${(e as Error).message})`);
+  }
+  return { config, ...rest };
+}
+
+/** The weights, Adam state, trainer state and raw config metadata of a checkpoint file of any architecture. */
+export function decodeTrainingState(bytes: Uint8Array, what = "checkpoint"): TrainingStateFile {
   let file;
   try {
     file = readSafetensors(bytes);
@@ -95,14 +115,9 @@ export function decodeCheckpoint(bytes: Uint8Array, what = "checkpoint"): Checkp
     if (!m || !v) throw new CheckpointError(`${what} is corrupt (Adam moments of ${name} missing)`);
     adam.set(name, { step, m: m.data, v: v.data });
   }
-  let config: QdfConfig;
-  try {
-    config = configFromMetadata(file.metadata, weights);
-  } catch (e) {
-    throw new CheckpointError(`${what} is corrupt (${(e as Error).message})`);
-  }
+  const { [KEY]: _, ...metadata } = file.metadata;
   return {
-    config, weights, hyper: meta.hyper, dataFingerprint: meta.dataFingerprint,
+    metadata, weights, hyper: meta.hyper, dataFingerprint: meta.dataFingerprint,
     state: { epoch: meta.epoch, rng: meta.rng, adam, seconds: meta.seconds, log: meta.log },
   };
 }
@@ -112,14 +127,21 @@ export function decodeCheckpoint(bytes: Uint8Array, what = "checkpoint"): Checkp
  * (a finished run may be extended).
  */
 export function checkpointMismatch(c: Checkpoint, config: QdfConfig, hyper: Hyperparameters, dataFingerprint: string): string | null {
-  if (c.dataFingerprint !== dataFingerprint) return "it was made on different training data";
-  const a = configToMetadata(c.config), b = configToMetadata(config);
-  for (const k of Object.keys(b)) {
-    // Checkpoints from before the atom-count range was recorded still resume (the data fingerprint ties the data).
-    if (k === "atom_count_range" && a[k] === undefined) continue;
-    if (a[k] !== b[k]) return `its ${k} is ${a[k]}, this run's is ${b[k]}`;
+  if (c.dataFingerprint === dataFingerprint && c.config.outputs !== config.outputs) {
+    return `it has ${c.config.outputs} outputs, this run ${config.outputs}`;
   }
-  if (c.config.outputs !== config.outputs) return `it has ${c.config.outputs} outputs, this run ${config.outputs}`;
+  return stateMismatch(c, configToMetadata(c.config), configToMetadata(config), hyper, dataFingerprint);
+}
+
+/** checkpointMismatch for any architecture, given both configs as metadata. */
+export function stateMismatch(c: Omit<Checkpoint, "config">, saved: Record<string, string>, current: Record<string, string>,
+                              hyper: Hyperparameters, dataFingerprint: string): string | null {
+  if (c.dataFingerprint !== dataFingerprint) return "it was made on different training data";
+  for (const k of Object.keys(current)) {
+    // Checkpoints from before the atom-count range was recorded still resume (the data fingerprint ties the data).
+    if (k === "atom_count_range" && saved[k] === undefined) continue;
+    if (saved[k] !== current[k]) return `its ${k} is ${saved[k]}, this run's is ${current[k]}`;
+  }
   for (const k of ["batchSize", "lr", "lrDecay", "decayEvery", "seed", "shuffle"] as const) {
     if (c.hyper[k] !== hyper[k]) return `its ${k} is ${c.hyper[k]}, this run's is ${hyper[k]}`;
   }
