@@ -9,7 +9,7 @@ export { QdfModel } from "./model/qdf.js";
 export { featurize, type MoleculeFeatures } from "./model/features.js";
 export { UnknownOrbitalError } from "./model/orbitals.js";
 export { initBackend, setTfjsWasmPath } from "./model/backend.js";
-export { loadModel, predict, predictStream, predictMolecule, meanAbsoluteError, type PredictionResult } from "./api/predict.js";
+export { loadAnyModel, loadModel, predict, predictStream, predictMolecule, meanAbsoluteError, type PredictionResult } from "./api/predict.js";
 export { tsvHeader, tsvRow, propertyUnit } from "./io/predictionsTsv.js";
 export { lcaoFunction, type LcaoFunction } from "./density/lcaoFunction.js";
 export { evaluateAtPoints, evaluateOnGrid, cutoffRadii, type EvaluateOptions, type PointValues } from "./density/evaluate.js";

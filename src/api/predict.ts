@@ -5,7 +5,7 @@ import { PredictPool, type PoolOptions } from "../workers/pool.js";
 import type { PredictionResult } from "../predict/result.js";
 
 export { PredictPool, type PoolOptions } from "../workers/pool.js";
-export { loadModel, predict, predictMolecule, predictStream } from "../predict/predictor.js";
+export { loadAnyModel, loadModel, predict, predictMolecule, predictStream, type AnyModel } from "../predict/predictor.js";
 export { meanAbsoluteError, type PredictionResult } from "../predict/result.js";
 
 /**

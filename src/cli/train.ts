@@ -12,28 +12,38 @@ import { PUBLISHED_HYPERPARAMETERS, PUBLISHED_SIZES, train, type ModelSizes } fr
 import { TrainPool } from "../train/parallel.js";
 import type { EpochRow, Hyperparameters } from "../train/trainer.js";
 import type { PredictionResult } from "../predict/result.js";
-import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError } from "./args.js";
+import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError, type Parsed } from "./args.js";
+import { GCN_HYPERPARAMETERS, GCN_SIZES, type GcnSizes } from "../gcn/train.js";
 import type { Command } from "./command.js";
 import { Progress, formatSeconds } from "./progress.js";
+import { ATOMREF_KEY, atomrefOffset, fitAtomref, formatAtomref, subtractAtomref, type Atomref } from "../chem/atomref.js";
+import { trainGcnFromCli } from "./trainGcn.js";
+import { epochWriter, trainPaths } from "./trainOutputs.js";
 
 const P = PUBLISHED_SIZES, H = PUBLISHED_HYPERPARAMETERS;
 const spec = {
   usage: "qdf train --data DIR --out MODEL.safetensors [options]",
   help: `
-Trains a QDF model (method.md section 6: per batch an energy step then a potential step, one Adam optimizer) on
-DIR/train.txt, evaluating on DIR/val.txt and DIR/test.txt after every epoch. Beside MODEL it writes
+Trains a QDF model (method.md section 6: per batch an energy step then a potential step, one Adam optimizer), or
+with --architecture gcn the authors' 3D graph convolutional network (energy loss only), on DIR/train.txt, evaluating on DIR/val.txt and DIR/test.txt after every epoch. Beside MODEL it writes
 MODEL-without-.safetensors plus .log.tsv (epoch, seconds, loss_E, loss_V, MAE_val, MAE_test), .val.tsv and
 .test.tsv (predictions as qdf predict writes them), and MODEL.ckpt (a checkpoint every epoch, for --resume).
-Defaults are the published hyperparameters.
+Defaults are the published hyperparameters (for the GCN: the authors' main/train.sh, dim 200, 6 + 6 layers,
+batch 32, lr 1e-3, decay 0.99 every 10 epochs, 3000 epochs).
 
 options:
+  --architecture A    qdf (default) or gcn
+  --atomref none|fit  fit: least squares of the targets on element counts over train.txt; the model learns the
+                      residual, the fit is stored in the model and added back at prediction (default none)
+  --time-limit S      stop after the first epoch that ends past S seconds of training
   --data DIR          folder with train.txt, val.txt, test.txt (QDF text with property lines)
   --out FILE          the trained model (.safetensors)
   --basis NAME        basis set (default ${P.basisSet})
   --radius R          sphere radius of the grid field, angstrom (default ${P.radius})
   --grid G            grid interval, angstrom (default ${P.gridInterval})
   --dim D             orbital / functional width (default ${P.dim})
-  --layers L          functional layers (default ${P.layerFunctional})
+  --layers L          functional layers (default ${P.layerFunctional}; GCN: convolution layers, default 6)
+  --output-layers L   GCN only: dense layers before the sum over atoms (default 6)
   --hk-dim H          Hohenberg-Kohn map width (default ${P.hiddenHK})
   --hk-layers L       Hohenberg-Kohn map layers (default ${P.layerHK})
   --readout sum|mean  reduction over field points (default ${P.operation}; mean for intensive properties)
@@ -50,7 +60,7 @@ options:
   --resume            continue from MODEL.ckpt (same data and options; --epochs may be raised)
   --workers N         worker threads that split every batch (each computes its share's gradients; the summed
                       step is the one-process step up to float rounding; at most --batch are used; default 1:
-                      all in this thread)
+                      all in this thread; the GCN trains in this thread only)
   -h, --help          this help`,
   options: {
     data: { type: "string" as const }, out: { type: "string" as const }, basis: { type: "string" as const },
@@ -60,23 +70,38 @@ options:
     lr: { type: "string" as const }, "lr-decay": { type: "string" as const }, "decay-every": { type: "string" as const },
     epochs: { type: "string" as const }, seed: { type: "string" as const }, "no-shuffle": { type: "boolean" as const },
     save: { type: "string" as const }, init: { type: "string" as const }, resume: { type: "boolean" as const },
-    workers: { type: "string" as const },
+    workers: { type: "string" as const }, architecture: { type: "string" as const }, atomref: { type: "string" as const },
+    "time-limit": { type: "string" as const }, "output-layers": { type: "string" as const },
   },
 };
 
-/** Output paths beside the model. */
-function trainPaths(out: string) {
-  const base = out.replace(/\.safetensors$/i, "");
-  return { model: out, log: `${base}.log.tsv`, val: `${base}.val.tsv`, test: `${base}.test.tsv`, checkpoint: `${out}.ckpt` };
+/** The splits of DIR, with targets less the atomref when one is fitted (on train.txt only). */
+function readSplits(dir: string, atomrefMode: "none" | "fit") {
+  const splits = {} as Splits<Molecule[]>;
+  for (const s of SPLIT_NAMES) {
+    const file = join(dir, `${s}.txt`);
+    if (!existsSync(file)) throw new UsageError(`--data ${dir}: ${s}.txt not found`);
+    splits[s] = parseSplit(readFileSync(file, "utf8"), file);
+  }
+  if (atomrefMode === "none") return { splits };
+  const ref = fitAtomref(splits.train);
+  const symbols = new Map(SPLIT_NAMES.flatMap((s) => splits[s].map((m) => [m.id, m.symbols] as [string, string[]])));
+  const residual = {} as Splits<Molecule[]>;
+  for (const s of SPLIT_NAMES) residual[s] = subtractAtomref(splits[s], ref);
+  const mae = residual.val.reduce((a, m) => a + m.properties!.reduce((b, x) => b + Math.abs(x), 0), 0) / (residual.val.length * residual.val[0]!.properties!.length);
+  process.stderr.write(`atomref (least squares on ${splits.train.length} training molecules): ` +
+    `${Object.entries(ref).map(([e, r]) => `${e} ${r.map((x) => x.toPrecision(8)).join(",")}`).join("  ")}; ` +
+    `the fit alone: MAE_val ${mae.toPrecision(4)}\n`);
+  return { splits: residual, atomref: { ref, symbols } };
 }
 
-function logTsv(rows: EpochRow[]): string {
-  return "epoch\tseconds\tloss_E\tloss_V\tMAE_val\tMAE_test\n" +
-    rows.map((r) => [r.epoch, r.seconds.toFixed(3), r.lossE, r.lossV, r.maeVal, r.maeTest].join("\t") + "\n").join("");
-}
-
-function predictionsTsv(results: PredictionResult[], outputs: number): string {
-  return tsvHeader(outputs, true) + results.map((r) => tsvRow(r, true)).join("");
+/** The hyperparameters from the options, with an architecture's defaults. */
+function hyperparameters(v: Parsed["values"], d: Hyperparameters): Hyperparameters {
+  return {
+    batchSize: numberOption(v, "batch", d.batchSize, { integer: true, min: 1 }), lr: numberOption(v, "lr", d.lr, { above: 0 }), lrDecay: numberOption(v, "lr-decay", d.lrDecay, { above: 0 }),
+    decayEvery: numberOption(v, "decay-every", d.decayEvery, { integer: true, min: 1 }), epochs: numberOption(v, "epochs", d.epochs, { integer: true, min: 1 }),
+    seed: numberOption(v, "seed", d.seed, { integer: true, min: 0 }), shuffle: !v["no-shuffle"],
+  };
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -86,28 +111,38 @@ async function run(argv: string[]): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"\nusage: ${spec.usage}`);
   const dir = requiredOption(v, "data");
   const paths = trainPaths(requiredOption(v, "out"));
+  const architecture = choiceOption(v, "architecture", ["qdf", "gcn"] as const, "qdf");
   const readout = choiceOption(v, "readout", READOUTS, P.operation);
   const save = choiceOption(v, "save", ["best", "last"] as const, "last");
+  const atomrefMode = choiceOption(v, "atomref", ["none", "fit"] as const, "none");
+  const timeLimit = v["time-limit"] === undefined ? undefined : numberOption(v, "time-limit", 0, { above: 0 });
+  const property = (v.property as string | undefined) ?? propertyFromDirName(dir);
+  if (architecture === "gcn") {
+    const ignored = ["basis", "radius", "grid", "hk-dim", "hk-layers", "init"].filter((k) => v[k] !== undefined);
+    if (ignored.length > 0) throw new UsageError(`${ignored.map((k) => `--${k}`).join(", ")} do not apply to --architecture gcn`);
+    const hyper = hyperparameters(v, GCN_HYPERPARAMETERS);
+    if (v.workers !== undefined && numberOption(v, "workers", 1, { integer: true, min: 1 }) > 1) {
+      process.stderr.write("note: the GCN trains in this thread only; ignoring --workers\n");
+    }
+    const sizes: GcnSizes = {
+      dim: numberOption(v, "dim", GCN_SIZES.dim, { integer: true, min: 1 }), layerHidden: numberOption(v, "layers", GCN_SIZES.layerHidden, { integer: true, min: 0 }),
+      layerOutput: numberOption(v, "output-layers", GCN_SIZES.layerOutput, { integer: true, min: 0 }), operation: readout, property,
+    };
+    const { splits, atomref } = readSplits(dir, atomrefMode);
+    return trainGcnFromCli({ splits, hyper, sizes, paths, save, timeLimit, resume: !!v.resume, atomref });
+  }
+  if (v["output-layers"] !== undefined) throw new UsageError("--output-layers applies to --architecture gcn only");
   const sizes: ModelSizes = {
     basisSet: (v.basis as string | undefined) ?? P.basisSet,
     radius: numberOption(v, "radius", P.radius, { above: 0 }), gridInterval: numberOption(v, "grid", P.gridInterval, { above: 0 }),
     dim: numberOption(v, "dim", P.dim, { integer: true, min: 1 }), layerFunctional: numberOption(v, "layers", P.layerFunctional, { integer: true, min: 1 }),
     hiddenHK: numberOption(v, "hk-dim", P.hiddenHK, { integer: true, min: 1 }), layerHK: numberOption(v, "hk-layers", P.layerHK, { integer: true, min: 1 }),
-    operation: readout, property: (v.property as string | undefined) ?? propertyFromDirName(dir),
+    operation: readout, property,
   };
-  const hyper: Hyperparameters = {
-    batchSize: numberOption(v, "batch", H.batchSize, { integer: true, min: 1 }), lr: numberOption(v, "lr", H.lr, { above: 0 }), lrDecay: numberOption(v, "lr-decay", H.lrDecay, { above: 0 }),
-    decayEvery: numberOption(v, "decay-every", H.decayEvery, { integer: true, min: 1 }), epochs: numberOption(v, "epochs", H.epochs, { integer: true, min: 1 }),
-    seed: numberOption(v, "seed", H.seed, { integer: true, min: 0 }), shuffle: !v["no-shuffle"],
-  };
+  const hyper = hyperparameters(v, H);
   // More workers than molecules per batch would idle.
   const workers = Math.min(numberOption(v, "workers", 1, { integer: true, min: 1 }), hyper.batchSize);
-  const splits = {} as Splits<Molecule[]>;
-  for (const s of SPLIT_NAMES) {
-    const file = join(dir, `${s}.txt`);
-    if (!existsSync(file)) throw new UsageError(`--data ${dir}: ${s}.txt not found`);
-    splits[s] = parseSplit(readFileSync(file, "utf8"), file);
-  }
+  const { splits, atomref } = readSplits(dir, atomrefMode);
   const init = v.init ? readModelFile(new Uint8Array(readFileSync(v.init as string))) : undefined;
   const sizeFlags = ["basis", "radius", "grid", "dim", "layers", "hk-dim", "hk-layers", "readout", "property"].filter((k) => v[k] !== undefined);
   if (init && sizeFlags.length > 0) {
@@ -126,27 +161,18 @@ async function run(argv: string[]): Promise<number> {
   const startDone = (resume?.state.epoch ?? 0) * nTrain;
   // The bar counts this run's molecules (a resumed run starts at zero), for an honest rate and ETA.
   const progress = new Progress("train", nTrain * hyper.epochs - startDone);
-  let best = Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? []));
+  const extra = atomref ? { [ATOMREF_KEY]: formatAtomref(atomref.ref) } : undefined;
+  let write: ReturnType<typeof epochWriter> | null = null;
   const pool = workers > 1 ? new TrainPool(workers) : undefined;
   // The pool's threads would keep the process alive: closed however training ends.
   let result: Awaited<ReturnType<typeof train>>;
   try {
     result = await train({
-      splits, hyper, sizes, init, resume, pool,
+      splits, hyper, sizes, init, resume, pool, timeLimit,
       onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * hyper.batchSize) - startDone),
       onEpoch: ({ row, val, test, checkpoint, trainer }) => {
-        const K = trainer.data.outputs;
-        if (save === "last" || row.maeVal < best) {
-          best = Math.min(best, row.maeVal);
-          writeFileAtomic(paths.model, writeModelFile(trainer.model.toData()));
-          writeFileAtomic(paths.val, predictionsTsv(val, K));
-          writeFileAtomic(paths.test, predictionsTsv(test, K));
-        }
-        writeFileAtomic(paths.log, logTsv(trainer.log));
-        writeFileAtomic(paths.checkpoint, encodeCheckpoint(checkpoint()));
-        process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : ""}epoch ${row.epoch}  ${formatSeconds(row.seconds)}  ` +
-          `loss_E ${row.lossE.toPrecision(5)}  loss_V ${row.lossV.toPrecision(5)}  MAE_val ${row.maeVal.toPrecision(4)}  ` +
-          `MAE_test ${row.maeTest.toPrecision(4)}\n`);
+        write ??= epochWriter(paths, save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.data.outputs, atomref);
+        write(row, trainer.log, val, test, () => writeModelFile(trainer.model.toData(), extra), () => encodeCheckpoint(checkpoint()));
       },
     });
   } finally {
@@ -160,4 +186,4 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-export const trainCommand: Command = { name: "train", summary: "train a QDF model (energy and potential steps, resumable)", run };
+export const trainCommand: Command = { name: "train", summary: "train a QDF model (energy and potential steps, resumable) or a 3D GCN", run };

@@ -6,23 +6,62 @@ import { initBackend } from "../model/backend.js";
 import { featurize } from "../model/features.js";
 import { QdfModel } from "../model/qdf.js";
 import { itemMolecule, parseErrorResult, type PredictionResult } from "./result.js";
+import { atomrefOffset, type Atomref } from "../chem/atomref.js";
+import { GcnModel } from "../gcn/model.js";
+import { readGcnModelFile } from "../gcn/modelFile.js";
+import { ModelFileError } from "../model/modelFile.js";
+import { modelArchitecture, modelAtomref, modelMetadata } from "./architecture.js";
 
-/** Reads a model file (safetensors bytes) and prepares it for prediction and training. */
+/** A model of either architecture, as prediction sees it. */
+export type AnyModel = QdfModel | GcnModel;
+
+/** The atomref of each loaded model that has one (added to its predictions). */
+const atomrefs = new WeakMap<AnyModel, Atomref>();
+
+/** Reads a QDF model file (safetensors bytes) and prepares it for prediction and training. */
 export async function loadModel(bytes: Uint8Array): Promise<QdfModel> {
-  const data = readModelFile(bytes);
+  const model = await loadAnyModel(bytes);
+  if (model instanceof GcnModel) {
+    model.dispose();
+    throw new ModelFileError(`the model is a GCN (metadata architecture "gcn"); this needs a QDF model`);
+  }
+  return model;
+}
+
+/** Reads a model file of any architecture (QDF, or the 3D GCN) for prediction. */
+export async function loadAnyModel(bytes: Uint8Array): Promise<AnyModel> {
+  const meta = modelMetadata(bytes);
+  const gcn = modelArchitecture(meta) === "gcn" ? readGcnModelFile(bytes) : null;
+  const qdf = gcn ? null : readModelFile(bytes);
+  const ref = modelAtomref(meta, (gcn ?? qdf)!.config.outputs);
   await initBackend();
-  return new QdfModel(data);
+  const model = gcn ? new GcnModel(gcn.config, gcn.weights) : new QdfModel(qdf!);
+  if (ref) atomrefs.set(model, ref);
+  return model;
+}
+
+/** Outputs and property name of a model file of any architecture, validated (what a worker pool needs up front). */
+export function modelSummary(bytes: Uint8Array): { outputs: number; property: string } {
+  const arch = modelArchitecture(modelMetadata(bytes));
+  const config = arch === "gcn" ? readGcnModelFile(bytes).config : readModelFile(bytes).config;
+  return { outputs: config.outputs, property: config.property };
 }
 
 /** Predicts one molecule; an unseen element or other per-molecule failure becomes `error`, never a throw. */
-export function predictMolecule(model: QdfModel, m: Molecule): PredictionResult {
+export function predictMolecule(model: AnyModel, m: Molecule): PredictionResult {
   const result: PredictionResult = { id: m.id, nAtoms: m.atomicNumbers.length };
   if (m.properties) result.true = m.properties;
   try {
     if (m.properties && m.properties.length !== model.config.outputs) {
       throw new Error(`molecule ${m.id} has ${m.properties.length} property values, the model predicts ${model.config.outputs}`);
     }
-    result.predicted = Array.from(model.predict([featurize(m, model.ctx)]));
+    const predicted = model instanceof GcnModel ? model.predictMolecule(m) : Array.from(model.predict([featurize(m, model.ctx)]));
+    const ref = atomrefs.get(model);
+    if (ref) {
+      const off = atomrefOffset(m, ref, model.config.outputs);
+      predicted.forEach((p, k) => (predicted[k] = p + off[k]!));
+    }
+    result.predicted = predicted;
   } catch (e) {
     result.error = (e as Error).message;
   }
@@ -33,13 +72,13 @@ export function predictMolecule(model: QdfModel, m: Molecule): PredictionResult 
  * Streams results in input order for molecules or parser items (a parse error becomes an error result, so one bad
  * molecule never stops the others). Nothing is kept between molecules, so memory stays flat on any input size.
  */
-export function* predictStream(model: QdfModel, items: Iterable<Molecule | ParseItem>): Generator<PredictionResult> {
+export function* predictStream(model: AnyModel, items: Iterable<Molecule | ParseItem>): Generator<PredictionResult> {
   for (const item of items) {
     yield "error" in item ? parseErrorResult(item) : predictMolecule(model, itemMolecule(item));
   }
 }
 
 /** Predicts every molecule; results in input order. */
-export function predict(model: QdfModel, molecules: Iterable<Molecule | ParseItem>): PredictionResult[] {
+export function predict(model: AnyModel, molecules: Iterable<Molecule | ParseItem>): PredictionResult[] {
   return [...predictStream(model, molecules)];
 }

@@ -44,6 +44,8 @@ export interface TrainOptions {
    * up to float summation order. The caller closes it. Absent: everything in this thread.
    */
   pool?: EpochRunner;
+  /** Stop after the first epoch that ends past this many seconds of training (over resumed runs too). */
+  timeLimit?: number;
   onBatch?: (epoch: number, batch: number, nBatches: number, lossE: number, lossV: number) => void;
   onEpoch?: (report: EpochReport) => void;
 }
@@ -99,7 +101,7 @@ export async function train(o: TrainOptions): Promise<{ model: QdfModel; log: Ep
   try {
     // Each epoch brings the replicas its starting weights and Adam state; init gives them the config and training set.
     if (o.pool && o.pool.size > 1 && !trainer.done) await o.pool.init(model.toData(), data.train, data.outputs);
-    while (!trainer.done) {
+    while (!trainer.done && !(o.timeLimit !== undefined && trainer.seconds >= o.timeLimit)) {
       const start = performance.now();
       const epoch = trainer.epoch;
       const { lossE, lossV } = await trainer.trainEpochAsync(o.pool, (b, n, e, v) => o.onBatch?.(epoch, b, n, e, v));

@@ -3,8 +3,7 @@ import { transfer } from "comlink/dist/esm/comlink.mjs";
 import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import type { PredictionResult } from "../predict/result.js";
-import { readModelFile } from "../model/modelFile.js";
-import type { QdfConfig } from "../model/config.js";
+import { modelSummary } from "../predict/predictor.js";
 import { assemble, chunked } from "./chunks.js";
 import type { PredictWorkerApi, SpawnWorker, WorkerHandle } from "./protocol.js";
 import { RemoteWorker } from "./remoteWorker.js";
@@ -52,7 +51,7 @@ class Slot extends RemoteWorker<PredictWorkerApi> {
 
 /** Prediction in workers: one model copy and wasm instance set per worker; results in input order. */
 export class PredictPool {
-  readonly config: QdfConfig;
+  readonly config: { outputs: number; property: string };
   readonly size: number;
   private readonly slots: Slot[] = [];
   private readonly chunkSize: number;
@@ -66,7 +65,7 @@ export class PredictPool {
 
   private constructor(private readonly modelBytes: Uint8Array, options: PoolOptions) {
     // Validated here, so a bad model file throws once instead of failing in every worker.
-    this.config = readModelFile(modelBytes).config;
+    this.config = modelSummary(modelBytes);
     this.size = Math.max(1, Math.floor(options.workers ?? defaultWorkerCount()));
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 16));
     this.perWorker = Math.max(1, Math.floor(options.inFlightPerWorker ?? 2));

@@ -1,18 +1,17 @@
 // The prediction worker's body, shared by the Node and browser entries: one model and one set of wasm instances per worker.
-import { loadModel, predictMolecule } from "../predict/predictor.js";
+import { loadAnyModel, predictMolecule, type AnyModel } from "../predict/predictor.js";
 import type { PredictionResult } from "../predict/result.js";
 import type { Molecule } from "../chem/molecule.js";
 import { setTfjsWasmPath } from "../model/backend.js";
-import type { QdfModel } from "../model/qdf.js";
 import type { PredictWorkerApi } from "./protocol.js";
 
-let model: QdfModel | null = null;
+let model: AnyModel | null = null;
 
 export const predictWorkerApi: PredictWorkerApi = {
   async init(modelBytes: Uint8Array, tfjsWasmPath?: string): Promise<void> {
     if (tfjsWasmPath) setTfjsWasmPath(tfjsWasmPath);
     model?.dispose();
-    model = await loadModel(modelBytes);
+    model = await loadAnyModel(modelBytes);
   },
 
   predictChunk(molecules: Molecule[]): PredictionResult[] {

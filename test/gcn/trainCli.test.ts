@@ -1,0 +1,64 @@
+// `qdf train --architecture gcn` end to end: resume continues exactly, --atomref fit is stored and added back by predict and evaluate.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.js";
+import { atomrefOffset, parseAtomref } from "../../src/chem/atomref.js";
+import { parseSplit } from "../../src/train/dataset.js";
+import { sharedPath } from "../shared.js";
+import { qdf } from "../cli/run.js";
+
+const DATA = sharedPath("data", "QM9under7atoms_atomizationenergy_eV");
+const tmp = mkdtempSync(join(tmpdir(), "qdf-gcn-"));
+const SMALL = ["--architecture", "gcn", "--data", DATA, "--dim", "8", "--layers", "2", "--output-layers", "1", "--batch", "8", "--seed", "3"];
+
+test("two epochs in one run equal one epoch, then --resume to two (weights bit-identical)", () => {
+  const a = join(tmp, "a.safetensors"), b = join(tmp, "b.safetensors");
+  let r = qdf(["train", ...SMALL, "--out", a, "--epochs", "2"]);
+  assert.is(r.code, 0, r.stderr);
+  r = qdf(["train", ...SMALL, "--out", b, "--epochs", "1"]);
+  assert.is(r.code, 0, r.stderr);
+  r = qdf(["train", ...SMALL, "--out", b, "--epochs", "2", "--resume"]);
+  assert.is(r.code, 0, r.stderr);
+  const ta = readSafetensors(new Uint8Array(readFileSync(a))), tb = readSafetensors(new Uint8Array(readFileSync(b)));
+  assert.is(ta.metadata.architecture, "gcn");
+  for (const [name, t] of ta.tensors) assert.equal(Array.from(tb.tensors.get(name)!.data), Array.from(t.data), name);
+  assert.is(readFileSync(join(tmp, "b.log.tsv"), "utf8").trim().split("\n").length, 3);
+  // A QDF checkpoint option mix is refused, and a GCN checkpoint does not resume another configuration.
+  r = qdf(["train", ...SMALL, "--out", b, "--epochs", "3", "--resume", "--dim", "9"]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /does not belong to this run: its dim is 8, this run's is 9/);
+  r = qdf(["train", ...SMALL, "--out", b, "--basis", "3-21G"]);
+  assert.is(r.code, 2);
+});
+
+test("--atomref fit: stored in the model; predict adds it to the network's output", () => {
+  const out = join(tmp, "ref.safetensors");
+  const r = qdf(["train", ...SMALL, "--out", out, "--epochs", "1", "--atomref", "fit"]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /atomref \(least squares on 34 training molecules\)/);
+  const file = readSafetensors(new Uint8Array(readFileSync(out)));
+  const ref = parseAtomref(file.metadata.atomref!, 1);
+  assert.equal(Object.keys(ref).sort(), ["C", "F", "H", "N", "O"]);
+  // The same weights without the atomref: the network's own (residual) output.
+  const { atomref: _, ...rest } = file.metadata;
+  const bare = join(tmp, "bare.safetensors");
+  writeFileSync(bare, writeSafetensors(file.tensors, rest));
+  const test = join(DATA, "test.txt");
+  const p1 = qdf(["predict", "--model", out, test, "--workers", "0"]), p0 = qdf(["predict", "--model", bare, test, "--workers", "0"]);
+  assert.is(p1.code, 0, p1.stderr);
+  const mols = parseSplit(readFileSync(test, "utf8"), test);
+  const col = (s: string) => s.trim().split("\n").slice(1).map((l) => Number(l.split("\t")[1]));
+  const withRef = col(p1.stdout), without = col(p0.stdout);
+  mols.forEach((m, i) => {
+    const want = without[i]! + atomrefOffset(m, ref, 1)[0]!;
+    assert.ok(Math.abs(withRef[i]! - want) < 1e-9 * Math.abs(want), `${m.id}: ${withRef[i]} vs ${want}`);
+  });
+  // The training run's test table is in the user's units too (true column = the file's values).
+  const trueCol = readFileSync(join(tmp, "ref.test.tsv"), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split("\t")[2]));
+  trueCol.forEach((t, i) => assert.ok(Math.abs(t - mols[i]!.properties![0]!) < 1e-9, "true column"));
+});
+
+test.run();
