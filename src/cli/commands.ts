@@ -1,9 +1,10 @@
 // The registry of CLI commands (one module per command).
 import type { Command } from "./command.js";
 import { densityCommand } from "./density.js";
+import { evaluateCommand } from "./evaluate.js";
 import { importTorchCommand } from "./importTorch.js";
 import { modelsCommand } from "./models.js";
 import { predictCommand } from "./predict.js";
 import { trainCommand } from "./train.js";
 
-export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand];
+export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand, evaluateCommand];
