@@ -3,7 +3,8 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { iterateMolecules } from "../chem/parse.js";
-import { loadModel, predictStream, type PredictionResult } from "../api/predict.js";
+import { predictStream, type PredictionResult } from "../api/predict.js";
+import { loadAnyModel } from "../predict/predictor.js";
 import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import { PredictPool } from "../workers/pool.js";
@@ -15,7 +16,7 @@ import { Progress } from "./progress.js";
 const spec = {
   usage: "qdf predict [--model FILE] INPUT... [--out FILE] [--format auto|qdf|xyz] [--workers N]",
   help: `
-Predicts each molecule's properties with a QDF model and writes a TSV: id, predicted (predicted_1..K for K
+Predicts each molecule's properties with a model (QDF, or a GCN from qdf train --architecture gcn) and writes a TSV: id, predicted (predicted_1..K for K
 outputs) and, when the input has property lines, true and abs_error columns; then "MAE <value> <unit>" on stderr.
 INPUT is a QDF text file (method.md section 1) or an .xyz file (one or many molecules); "-" reads stdin.
 A molecule that cannot be predicted (bad input, an element the model never saw) is reported on stderr with its
@@ -130,7 +131,7 @@ interface Engine {
 }
 
 async function inProcess(bytes: Uint8Array): Promise<Engine> {
-  const model = await loadModel(bytes);
+  const model = await loadAnyModel(bytes);
   return {
     config: model.config,
     predictStream: (items) => predictStream(model, items),
