@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Molecule } from "../chem/molecule.js";
 import { initBackend } from "../model/backend.js";
 import type { PredictionResult } from "../predict/result.js";
-import { readTensor } from "../kernels/tensorKernels.js";
+import { readTensor } from "../kernels/tfjsWasmHeap.js";
 import { Adam } from "../train/adam.js";
 import { CheckpointError, encodeTrainingState, stateMismatch, type Checkpoint } from "../train/checkpoint.js";
 import { SPLIT_NAMES, type Splits } from "../train/dataset.js";
