@@ -38,7 +38,9 @@ options:
   --time-limit S      stop after the first epoch that ends past S seconds of training
   --data DIR          folder with train.txt, val.txt, test.txt (QDF text with property lines)
   --out FILE          the trained model (.safetensors)
-  --basis NAME        basis set (default ${P.basisSet})
+  --basis NAME        basis set (default ${P.basisSet}; "minimal": one s-type Gaussian per atom, exponent per element)
+  --field grid|atoms  where the orbitals live: the grid around each atom (default) or the nuclei themselves
+                      (with --basis minimal, the LCAO is one graph convolution with A = exp(-zeta D^2))
   --radius R          sphere radius of the grid field, angstrom (default ${P.radius})
   --grid G            grid interval, angstrom (default ${P.gridInterval})
   --dim D             orbital / functional width (default ${P.dim})
@@ -71,7 +73,7 @@ options:
     epochs: { type: "string" as const }, seed: { type: "string" as const }, "no-shuffle": { type: "boolean" as const },
     save: { type: "string" as const }, init: { type: "string" as const }, resume: { type: "boolean" as const },
     workers: { type: "string" as const }, architecture: { type: "string" as const }, atomref: { type: "string" as const },
-    "time-limit": { type: "string" as const }, "output-layers": { type: "string" as const },
+    "time-limit": { type: "string" as const }, field: { type: "string" as const }, "output-layers": { type: "string" as const },
   },
 };
 
@@ -118,7 +120,7 @@ async function run(argv: string[]): Promise<number> {
   const timeLimit = v["time-limit"] === undefined ? undefined : numberOption(v, "time-limit", 0, { above: 0 });
   const property = (v.property as string | undefined) ?? propertyFromDirName(dir);
   if (architecture === "gcn") {
-    const ignored = ["basis", "radius", "grid", "hk-dim", "hk-layers", "init"].filter((k) => v[k] !== undefined);
+    const ignored = ["basis", "field", "radius", "grid", "hk-dim", "hk-layers", "init"].filter((k) => v[k] !== undefined);
     if (ignored.length > 0) throw new UsageError(`${ignored.map((k) => `--${k}`).join(", ")} do not apply to --architecture gcn`);
     const hyper = hyperparameters(v, GCN_HYPERPARAMETERS);
     if (v.workers !== undefined && numberOption(v, "workers", 1, { integer: true, min: 1 }) > 1) {
@@ -134,6 +136,7 @@ async function run(argv: string[]): Promise<number> {
   if (v["output-layers"] !== undefined) throw new UsageError("--output-layers applies to --architecture gcn only");
   const sizes: ModelSizes = {
     basisSet: (v.basis as string | undefined) ?? P.basisSet,
+    ...(choiceOption(v, "field", ["grid", "atoms"] as const, "grid") === "atoms" ? { field: "atoms" as const } : {}),
     radius: numberOption(v, "radius", P.radius, { above: 0 }), gridInterval: numberOption(v, "grid", P.gridInterval, { above: 0 }),
     dim: numberOption(v, "dim", P.dim, { integer: true, min: 1 }), layerFunctional: numberOption(v, "layers", P.layerFunctional, { integer: true, min: 1 }),
     hiddenHK: numberOption(v, "hk-dim", P.hiddenHK, { integer: true, min: 1 }), layerHK: numberOption(v, "hk-layers", P.layerHK, { integer: true, min: 1 }),
@@ -144,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
   const workers = Math.min(numberOption(v, "workers", 1, { integer: true, min: 1 }), hyper.batchSize);
   const { splits, atomref } = readSplits(dir, atomrefMode);
   const init = v.init ? readModelFile(new Uint8Array(readFileSync(v.init as string))) : undefined;
-  const sizeFlags = ["basis", "radius", "grid", "dim", "layers", "hk-dim", "hk-layers", "readout", "property"].filter((k) => v[k] !== undefined);
+  const sizeFlags = ["basis", "field", "radius", "grid", "dim", "layers", "hk-dim", "hk-layers", "readout", "property"].filter((k) => v[k] !== undefined);
   if (init && sizeFlags.length > 0) {
     process.stderr.write(`note: --init fixes the model's sizes and orbital table; ignoring ${sizeFlags.map((k) => `--${k}`).join(", ")}\n`);
   }

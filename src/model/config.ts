@@ -4,8 +4,13 @@ import type { Readout } from "./readout.js";
 
 export type { Readout } from "./readout.js";
 
+/** Where the orbitals are evaluated: the grid around each atom (method.md 3), or the nuclei themselves (the GCN view). */
+export type FieldKind = "grid" | "atoms";
+
 export interface QdfConfig {
   basisSet: string;
+  /** Absent: "grid" (every published model). With "atoms", radius and gridInterval are unused. */
+  field?: FieldKind;
   radius: number;
   gridInterval: number;
   /** D: width of the molecular orbitals and the functional. */

@@ -11,10 +11,11 @@ import { moleculeOrbitals } from "./orbitals.js";
 export class FieldContext {
   readonly basis: BasisSetShape;
   readonly template: Float64Array;
-  constructor(readonly config: Pick<QdfConfig, "basisSet" | "radius" | "gridInterval" | "orbitalDict">,
+  constructor(readonly config: Pick<QdfConfig, "basisSet" | "field" | "radius" | "gridInterval" | "orbitalDict">,
               readonly growTable = false) {
     this.basis = parseBasisSet(config.basisSet);
-    this.template = sphereTemplate(config.radius, config.gridInterval);
+    // The atoms field is the template {origin} translated to every nucleus: the field points are the nuclei.
+    this.template = config.field === "atoms" ? Float64Array.of(0, 0, 0) : sphereTemplate(config.radius, config.gridInterval);
   }
 }
 

@@ -59,6 +59,8 @@ export function configToMetadata(c: QdfConfig): Record<string, string> {
     property: c.property,
     orbital_dict: formatOrbitalDict(c.orbitalDict),
     ...(c.atomCountRange ? { [ATOM_COUNT_RANGE]: JSON.stringify(c.atomCountRange) } : {}),
+    // Only a nuclei field is written: grid models keep the reference files' exact key set.
+    ...(c.field === "atoms" ? { field: "atoms" } : {}),
   };
 }
 
@@ -121,6 +123,8 @@ export function configFromMetadata(meta: Record<string, string>, weights: Weight
   const operation = meta.operation;
   if (!isReadout(operation)) fail(`metadata "operation" must be ${READOUTS.map((r) => JSON.stringify(r)).join(" or ")}, got ${JSON.stringify(operation)}`);
   if (meta.basis_set === "") fail(`metadata "basis_set" is empty`);
+  const field = meta.field ?? "grid";
+  if (field !== "grid" && field !== "atoms") fail(`metadata "field" must be "grid" or "atoms", got ${JSON.stringify(field)}`);
   // K is not stored in the metadata: the reference's output layer carries it.
   const wp = weights.get("W_property.weight");
   if (wp === undefined) fail(`tensor "W_property.weight" is missing (it gives the number of outputs)`);
@@ -130,6 +134,7 @@ export function configFromMetadata(meta: Record<string, string>, weights: Weight
   }
   return {
     basisSet: meta.basis_set!,
+    ...(field === "atoms" ? { field } : {}),
     radius: positiveNumber(meta, "radius"),
     gridInterval: positiveNumber(meta, "grid_interval"),
     dim: positiveInteger(meta, "dim"),

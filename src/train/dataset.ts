@@ -38,7 +38,7 @@ export function parseSplit(text: string, fileName: string): Molecule[] {
  * appearance, train then val then test (method.md section 2); otherwise it is the model's, and a molecule with an
  * orbital type outside it is an error.
  */
-export function prepareData(splits: Splits<Molecule[]>, field: Pick<QdfConfig, "basisSet" | "radius" | "gridInterval">,
+export function prepareData(splits: Splits<Molecule[]>, field: Pick<QdfConfig, "basisSet" | "field" | "radius" | "gridInterval">,
                             orbitalDict: Record<string, number> | null): TrainingData {
   const table: Record<string, number> = orbitalDict ? { ...orbitalDict } : {};
   const ctx = new FieldContext({ ...field, orbitalDict: table }, orbitalDict === null);
