@@ -18,13 +18,25 @@ export interface ParseOptions {
   format?: MoleculeFormat | "auto";
 }
 
-/** `.xyz` files are xyz; otherwise content decides: a first non-blank line that is an integer is an xyz count line. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const isAtomLine = (t: string[]) => t.length === 4 && /^[A-Za-z]{1,3}$/.test(t[0]!) && t.slice(1).every((x) => NUMBER.test(x));
+
+/**
+ * `.xyz` files are xyz; otherwise content decides: a first non-blank line that is an integer is an xyz count line,
+ * unless it is a QDF block with an integer id: an atom line right after it, and either a numeric last line (the
+ * property line) or a block whose length does not fit the count.
+ */
 export function detectFormat(text: string, fileName?: string): MoleculeFormat {
   if (fileName && /\.xyz$/i.test(fileName)) return "xyz";
   // Look only at the start: a regex over the whole text would be wasteful for big files.
-  const m = /^\s*(\S[^\n]*)/.exec(text.slice(0, 4096).replace(/^\uFEFF/, ""));
-  const first = m ? tokens(m[1]!) : [];
-  return first.length === 1 && /^\d+$/.test(first[0]!) ? "xyz" : "qdf";
+  const head = text.slice(0, 4096).replace(/^\uFEFF/, "").replace(/^(\s*\n)+/, "");
+  const first = tokens(head.split("\n", 1)[0] ?? "");
+  if (!(first.length === 1 && /^\d+$/.test(first[0]!))) return "qdf";
+  const block = head.split(/\n\s*\n/, 1)[0]!.split("\n").map((l) => tokens(l)).filter((t) => t.length > 0);
+  const last = block[block.length - 1]!;
+  const qdfBlock = block.length > 1 && isAtomLine(block[1]!) &&
+    ((block.length > 2 && last.every((x) => NUMBER.test(x))) || block.length !== Number(first[0]) + 2);
+  return qdfBlock ? "qdf" : "xyz";
 }
 
 /** Streams molecules and errors in input order (a generator, so a big file never holds all Molecules at once). */
