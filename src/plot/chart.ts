@@ -1,6 +1,6 @@
 // A small raster chart: linear axes with ticks and labels, lines, markers and a legend, drawn into an RGB image.
 import { createImage, type RgbImage, setPixel } from "../io/png.js";
-import { drawText } from "../density/sliceImage.js";
+import { drawText } from "../io/bitmapFont.js";
 
 export type Rgb = readonly [number, number, number];
 
@@ -12,9 +12,8 @@ export const PALETTE: Rgb[] = [
 
 const BLACK: Rgb = [0, 0, 0];
 
-/** The bitmap font's lower case is partial: labels are drawn in upper case, which it has whole. */
 function text(img: RgbImage, s: string, x: number, y: number): void {
-  drawText(img, s.toUpperCase(), x, y, BLACK);
+  drawText(img, s, x, y, BLACK);
 }
 const GRID: Rgb = [225, 225, 225];
 
