@@ -8,15 +8,34 @@ import { basename, dirname, join, resolve } from "node:path";
 const tfjsWasmDir = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
 const tfjsWasm = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
 
-/** In browser builds the pool's platform module is spawn.browser.js (Web Workers) instead of spawn.js (worker_threads). */
+/**
+ * In browser builds the platform modules are the .browser.js ones: spawn (Web Workers instead of worker_threads) and
+ * openchemlib's resources (inlined instead of read from its package folder).
+ */
+const BROWSER_PLATFORM = { workers: ["./spawn.js", "./embedSpawn.js"], chem: ["./openchemlibResources.js"] };
 function browserPlatform() {
   return {
     name: "qdf-browser-platform",
     resolveId(source, importer) {
-      if (source === "./spawn.js" && importer && basename(dirname(importer)) === "workers") {
-        return resolve(dirname(importer), "spawn.browser.js");
+      if (importer && BROWSER_PLATFORM[basename(dirname(importer))]?.includes(source)) {
+        return resolve(dirname(importer), source.replace(/\.js$/, ".browser.js"));
       }
       return null;
+    },
+  };
+}
+
+/** The virtual module qdf:openchemlib-resources: the conformer (COD) and MMFF94 tables of openchemlib's resources.json. */
+function openchemlibResources() {
+  const id = "\0qdf:openchemlib-resources";
+  return {
+    name: "qdf-openchemlib-resources",
+    resolveId: (source) => (source === "qdf:openchemlib-resources" ? id : null),
+    load(loaded) {
+      if (loaded !== id) return null;
+      const all = JSON.parse(readFileSync("node_modules/openchemlib/dist/resources.json", "utf8"));
+      const tables = Object.fromEntries(Object.entries(all).filter(([k]) => /\/(cod|forcefield)\//.test(k)));
+      return `export default ${JSON.stringify(tables)};`;
     },
   };
 }
@@ -64,7 +83,7 @@ function executable(file) {
   return { name: "qdf-executable", writeBundle: () => chmodSync(file, 0o755) };
 }
 
-const browserPlugins = [browserPlatform(), nodeResolve({ browser: true, preferBuiltins: false }), commonjs()];
+const browserPlugins = [browserPlatform(), openchemlibResources(), nodeResolve({ browser: true, preferBuiltins: false }), commonjs()];
 const onwarn = (w, warn) => {
   // tfjs's ESM files use `this` at top level and have circular imports: harmless, and not ours to fix.
   if (w.code === "THIS_IS_UNDEFINED" || w.code === "CIRCULAR_DEPENDENCY") return;
@@ -78,6 +97,7 @@ const node = {
     cli: "bin/qdf.js",
     workerNode: "dist/src/workers/workerNode.js",
     trainWorkerNode: "dist/src/train/trainWorkerNode.js",
+    embedWorkerNode: "dist/src/workers/embedWorkerNode.js",
   },
   // Dependencies stay packages (tfjs finds its own .wasm in node_modules); everything of ours is bundled.
   external: (id) => !id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0"),
@@ -88,7 +108,7 @@ const node = {
 
 // The library for browsers: import from dist/browser/index.js; workers and .wasm files sit beside it.
 const browser = {
-  input: { index: "dist/src/index.js", workerBrowser: "dist/src/workers/workerBrowser.js" },
+  input: { index: "dist/src/index.js", workerBrowser: "dist/src/workers/workerBrowser.js", embedWorkerBrowser: "dist/src/workers/embedWorkerBrowser.js" },
   plugins: [clean("dist/browser"), ...browserPlugins, assets(tfjsAssets)],
   output: { dir: "dist/browser", format: "es", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true },
   onwarn,
@@ -96,7 +116,7 @@ const browser = {
 
 // The web page: static files any server can host (npm run serve serves them); no network at run time.
 const page = {
-  input: { app: "dist/web/app.js", workerBrowser: "dist/src/workers/workerBrowser.js" },
+  input: { app: "dist/web/app.js", workerBrowser: "dist/src/workers/workerBrowser.js", embedWorkerBrowser: "dist/src/workers/embedWorkerBrowser.js" },
   plugins: [clean("dist/page"), ...browserPlugins, assets([...tfjsAssets, ["index.html", "web/index.html"], ...pageModels()])],
   output: { dir: "dist/page", format: "es", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true },
   onwarn,
@@ -104,7 +124,7 @@ const page = {
 
 // The browser benchmark page (npm run bench:predict-browser builds and drives it).
 const benchPage = {
-  input: { bench: "dist/bench/browser/bench.js", workerBrowser: "dist/src/workers/workerBrowser.js" },
+  input: { bench: "dist/bench/browser/bench.js", workerBrowser: "dist/src/workers/workerBrowser.js", embedWorkerBrowser: "dist/src/workers/embedWorkerBrowser.js" },
   plugins: [clean("dist/bench-page"), ...browserPlugins, assets([...tfjsAssets, ["index.html", "bench/browser/index.html"]])],
   output: { dir: "dist/bench-page", format: "es", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true },
   onwarn,

@@ -1,6 +1,10 @@
-// The qdf-wasm library API: parse molecules, load a model, predict, and train, density grids, PyTorch import (README.md).
+// The qdf-wasm library API: parse molecules (SMILES embedded in 3D), load a model, predict, and train, density grids, PyTorch import (README.md).
 export type { Molecule } from "./chem/molecule.js";
 export { parseMolecules, iterateMolecules, MoleculeParseError, type ParseItem } from "./chem/parse.js";
+export { iterateInputItems, embedItems, detectFormat, type InputItem, type MoleculeFormat, type ParseOptions, type SmilesRecord } from "./chem/parse.js";
+export { Embedder, type EmbedOptions } from "./chem/embed.js";
+export { EmbedPool, type EmbedPoolOptions } from "./workers/embedPool.js";
+export { formatXyz } from "./chem/xyzWrite.js";
 export { parseBasisSet, atomicOrbitals } from "./chem/basisSet.js";
 export type { QdfConfig, QdfModelData, Float32Tensor, Weights } from "./model/config.js";
 export { readModelFile, writeModelFile, ModelFileError } from "./model/modelFile.js";

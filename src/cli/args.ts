@@ -30,7 +30,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed | null {
 
 export { READOUTS } from "../model/readout.js";
 /** The input formats the commands accept. */
-export const INPUT_FORMATS = ["auto", "qdf", "xyz"] as const;
+export const INPUT_FORMATS = ["auto", "qdf", "xyz", "sdf", "smiles", "csv"] as const;
 
 /** Bounds a numeric option must keep: an integer, at least `min`, or above `above`. */
 export interface NumberBounds { integer?: boolean; min?: number; above?: number }

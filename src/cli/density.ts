@@ -1,12 +1,12 @@
 // `qdf density`: the learned electron density (and orbitals, potentials) on a box grid as cube files, JSON and PNG.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { iterateMolecules } from "../chem/parse.js";
 import { loadModel } from "../api/predict.js";
 import { DENSITY_UNITS, densityJob } from "../density/densityJob.js";
 import { DEFAULT_CUTOFF_TOL } from "../density/evaluate.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
-import { choiceOption, INPUT_FORMATS, modelOption, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
+import { choiceOption, modelOption, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
+import { inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
 import type { Command } from "./command.js";
 
 const spec = {
@@ -22,7 +22,7 @@ normalisations) on a regular box grid around each molecule and writes, per molec
   <id>.json         summary: grid shape, sum of rho times the voxel volume, sum of rho on the field points, max rho
                     and where, cutoffs
   <id>.rho.png      with --png: a slice of rho through the plane of the three heaviest atoms (or --plane)
-INPUT is a QDF text file or an .xyz file ("-" reads stdin). Ids are made file-safe (other characters become "_").
+INPUT is a QDF text, .xyz, SDF/MOL or SMILES (.smi, CSV) file ("-" reads stdin); SMILES are embedded in 3D first. Ids are made file-safe (other characters become "_").
 
 options:
   --model FILE      model file (.safetensors); default: the shipped published model (see qdf models)
@@ -40,7 +40,7 @@ options:
                     is the electron count (comparable with DFT cubes; psi_k scaled by the square root)
   --cutoff-tol T    orbital cutoff tolerance relative to the largest rho on the field points; default ${DEFAULT_CUTOFF_TOL}
                     (0 disables cutoffs)
-  --format F        input format: auto, qdf or xyz; default auto
+${inputOptionHelp.slice(1)}
   -h, --help        this help`,
   options: {
     model: { type: "string" as const },
@@ -54,7 +54,7 @@ options:
     scale: { type: "string" as const, default: "log" },
     units: { type: "string" as const, default: "model" },
     "cutoff-tol": { type: "string" as const },
-    format: { type: "string" as const, default: "auto" },
+    ...inputOptionSpec,
   },
 };
 
@@ -84,7 +84,7 @@ async function run(argv: string[]): Promise<number> {
   const cutoffTol = numberOption(args.values, "cutoff-tol", DEFAULT_CUTOFF_TOL, { min: 0 });
   const scale = choiceOption(args.values, "scale", ["log", "linear"] as const, "log");
   const units = choiceOption(args.values, "units", DENSITY_UNITS, "model");
-  const format = choiceOption(args.values, "format", INPUT_FORMATS, "auto");
+  const settings = inputSettings(args.values);
   const orbitals = parseOrbitals(args.values.orbitals as string | undefined);
 
   const model = await loadModel(readFileSync(modelPath));
@@ -94,34 +94,31 @@ async function run(argv: string[]): Promise<number> {
   let done = 0, failed = 0;
   const used = new Set<string>();
   try {
-    for (const path of args.positionals) {
-      const text = readFileSync(path === "-" ? 0 : path, "utf8");
-      for (const item of iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format })) {
-        done++;
-        if ("error" in item) {
-          failed++;
-          process.stderr.write(`error: ${item.error.message}\n`);
-          continue;
-        }
-        const m = item.molecule;
-        try {
-          const { summary, files } = densityJob(model, m, {
-            spacing, padding, orbitals, potential: Boolean(args.values.potential), png: Boolean(args.values.png),
-            plane: args.values.plane as string | undefined, scale, cutoffTol, units,
-          });
-          // Two molecules with the same id get distinct names (a numeric suffix), never one overwriting the other.
-          let name = safeName(m.id);
-          for (let i = 2; used.has(name); i++) name = `${safeName(m.id)}_${i}`;
-          used.add(name);
-          summary.files = files.map((f) => `${name}${f.suffix}`);
-          for (const f of files) writeFileAtomic(join(outDir, `${name}${f.suffix}`), f.data);
-          writeFileAtomic(join(outDir, `${name}.json`), JSON.stringify(summary, null, 2) + "\n");
-          const s = summary as { grid: { shape: number[] }; seconds: number; maxRho: number };
-          process.stderr.write(`${m.id}: grid ${s.grid.shape.join("x")}, max rho ${s.maxRho}, ${s.seconds} s -> ${join(outDir, name)}.*\n`);
-        } catch (e) {
-          failed++;
-          process.stderr.write(`error: ${(e as Error).message}\n`);
-        }
+    for await (const item of readMolecules(args.positionals, settings, { workers: 0 })) {
+      done++;
+      if ("error" in item) {
+        failed++;
+        process.stderr.write(`error: ${item.error.message}\n`);
+        continue;
+      }
+      const m = item.molecule;
+      try {
+        const { summary, files } = densityJob(model, m, {
+          spacing, padding, orbitals, potential: Boolean(args.values.potential), png: Boolean(args.values.png),
+          plane: args.values.plane as string | undefined, scale, cutoffTol, units,
+        });
+        // Two molecules with the same id get distinct names (a numeric suffix), never one overwriting the other.
+        let name = safeName(m.id);
+        for (let i = 2; used.has(name); i++) name = `${safeName(m.id)}_${i}`;
+        used.add(name);
+        summary.files = files.map((f) => `${name}${f.suffix}`);
+        for (const f of files) writeFileAtomic(join(outDir, `${name}${f.suffix}`), f.data);
+        writeFileAtomic(join(outDir, `${name}.json`), JSON.stringify(summary, null, 2) + "\n");
+        const s = summary as { grid: { shape: number[] }; seconds: number; maxRho: number };
+        process.stderr.write(`${m.id}: grid ${s.grid.shape.join("x")}, max rho ${s.maxRho}, ${s.seconds} s -> ${join(outDir, name)}.*\n`);
+      } catch (e) {
+        failed++;
+        process.stderr.write(`error: ${(e as Error).message}\n`);
       }
     }
   } finally {

@@ -2,23 +2,24 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { iterateMolecules } from "../chem/parse.js";
 import { predictStream, type PredictionResult } from "../api/predict.js";
 import { loadAnyModel } from "../predict/predictor.js";
 import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import { PredictPool } from "../workers/pool.js";
 import { propertyUnit, tsvHeader, tsvRow } from "../io/predictionsTsv.js";
-import { choiceOption, INPUT_FORMATS, modelOption, numberOption, parseCommand, UsageError } from "./args.js";
+import { modelOption, numberOption, parseCommand, UsageError } from "./args.js";
+import { batches, inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
 import type { Command } from "./command.js";
 import { Progress } from "./progress.js";
 
 const spec = {
-  usage: "qdf predict [--model FILE] INPUT... [--out FILE] [--format auto|qdf|xyz] [--workers N]",
+  usage: "qdf predict [--model FILE] INPUT... [--out FILE] [--workers N] [--format F] [--smiles-column C]",
   help: `
 Predicts each molecule's properties with a model (QDF, or a GCN from qdf train --architecture gcn) and writes a TSV: id, predicted (predicted_1..K for K
 outputs) and, when the input has property lines, true and abs_error columns; then "MAE <value> <unit>" on stderr.
-INPUT is a QDF text file (method.md section 1) or an .xyz file (one or many molecules); "-" reads stdin.
+INPUT is a QDF text file (method.md section 1), an .xyz file (one or many molecules), an SDF/MOL file (3D, explicit
+hydrogens), or SMILES (a .smi file or a CSV column), embedded in 3D first (see qdf embed --help); "-" reads stdin.
 A molecule that cannot be predicted (bad input, an element the model never saw) is reported on stderr with its
 id and line; the others are still predicted, and the exit code is 1.
 
@@ -26,15 +27,15 @@ options:
   --model FILE     model file (.safetensors written by qdf train / qdf import-torch); default: the shipped
                    published model, models/qdf-qm9-under14.safetensors (qdf models lists the shipped ones)
   --out FILE       write the TSV here (via a temp file and rename); default: stdout
-  --format F       input format: auto (by extension and content), qdf or xyz; default auto
   --workers N      predict in N worker threads (one model copy each); 0 predicts in this thread;
                    default: the number of cores (${availableParallelism()} here). The output is the same for any N.
+                   SMILES are embedded in as many workers.${inputOptionHelp}
   -h, --help       this help`,
   options: {
     model: { type: "string" as const },
     out: { type: "string" as const },
-    format: { type: "string" as const, default: "auto" },
     workers: { type: "string" as const },
+    ...inputOptionSpec,
   },
 };
 
@@ -72,12 +73,12 @@ async function run(argv: string[]): Promise<number> {
   const modelPath = modelOption(args.values);
   const inputs = args.positionals;
   if (inputs.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
-  const format = choiceOption(args.values, "format", INPUT_FORMATS, "auto");
+  const settings = inputSettings(args.values);
 
   const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
 
   const modelBytes = readFileSync(modelPath);
-  const texts = inputs.map((path) => ({ path, text: readFileSync(path === "-" ? 0 : path, "utf8") }));
+  for (const path of inputs) if (path !== "-") closeSync(openSync(path, "r")); // a missing file fails before workers start
   // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
   const engine = workers === 0 ? await inProcess(modelBytes) : await PredictPool.create(modelBytes, { workers });
   const K = engine.config.outputs;
@@ -92,8 +93,8 @@ async function run(argv: string[]): Promise<number> {
   let done = 0, failed = 0, absSum = 0, absN = 0;
   const progress = new Progress("predict", undefined);
   try {
-    for (const { path, text } of texts) {
-      const items = iterateMolecules(text, { fileName: path === "-" ? "<stdin>" : path, format });
+    // Batches, so that SMILES embedded in workers stream into the prediction engine as they come.
+    for await (const items of batches(readMolecules(inputs, settings, { workers }), 256)) {
       for await (const r of engine.predictStream(items)) {
         done++;
         if (r.error) {

@@ -10,7 +10,12 @@ export function defaultWorkerCount(): number {
 export const defaultTfjsWasmPath: string | undefined = new URL("./", import.meta.url).href;
 
 export function spawnWorker(): WorkerHandle {
-  const worker = new Worker(new URL("./workerBrowser.js", import.meta.url), { type: "module" });
+  return spawnWorkerScript(new URL("./workerBrowser.js", import.meta.url));
+}
+
+/** A module Web Worker running `script` (prediction's or embedding's worker entry). */
+export function spawnWorkerScript(script: URL): WorkerHandle {
+  const worker = new Worker(script, { type: "module" });
   let dead = false;
   const deaths: ((reason: string) => void)[] = [];
   const die = (reason: string) => {
