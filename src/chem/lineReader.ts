@@ -8,16 +8,47 @@ export interface Line {
   text: string;
 }
 
+/** Text whole, or in pieces of any size (a file streamed in blocks): parsers read both alike. */
+export type TextSource = string | Iterable<string>;
+
 /** Reads lines one at a time, so a parser can look one line ahead without splitting the whole text. */
 export class LineReader {
   private pos = 0;
   private lineNo = 0;
   private peeked: Line | undefined;
-  private readonly text: string;
+  private text: string;
+  /** The pieces still to come (null: `text` is all there is). */
+  private readonly rest: Iterator<string> | null;
+  private first = true;
 
-  constructor(text: string) {
-    // A UTF-8 BOM would otherwise become part of the first id or count line.
-    this.text = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  constructor(source: TextSource) {
+    if (typeof source === "string") {
+      this.text = source;
+      this.rest = null;
+    } else {
+      this.text = "";
+      this.rest = source[Symbol.iterator]();
+    }
+    this.stripBom();
+  }
+
+  /** A UTF-8 BOM would otherwise become part of the first id or count line. */
+  private stripBom(): void {
+    if (!this.first || (this.text === "" && this.rest)) return;
+    this.first = false;
+    if (this.text.charCodeAt(0) === 0xfeff) this.text = this.text.slice(1);
+  }
+
+  /** Appends pieces until a newline follows pos or the source ends; false when nothing more came. */
+  private fill(): boolean {
+    if (!this.rest) return false;
+    const r = this.rest.next();
+    if (r.done) return false;
+    // Keep only the unread tail, so memory holds about one piece, however long the source.
+    this.text = this.text.slice(this.pos) + r.value;
+    this.pos = 0;
+    this.stripBom();
+    return true;
   }
 
   next(): Line | undefined {
@@ -26,8 +57,9 @@ export class LineReader {
       this.peeked = undefined;
       return l;
     }
+    let nl = this.text.indexOf("\n", this.pos);
+    while (nl < 0 && this.fill()) nl = this.text.indexOf("\n", this.pos);
     if (this.pos >= this.text.length) return undefined;
-    const nl = this.text.indexOf("\n", this.pos);
     const end = nl < 0 ? this.text.length : nl;
     const text = this.text.slice(this.pos, end).trimEnd();
     this.pos = nl < 0 ? this.text.length : nl + 1;

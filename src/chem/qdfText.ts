@@ -9,10 +9,11 @@ import {
   tokens,
   type Atom,
   type Line,
+  type TextSource,
 } from "./lineReader.js";
 
 /** Yields the file's blocks: runs of non-blank lines (any number of blank lines between them). */
-function* blocks(text: string): Generator<Line[]> {
+function* blocks(text: TextSource): Generator<Line[]> {
   const reader = new LineReader(text);
   let block: Line[] = [];
   for (let l = reader.next(); l; l = reader.next()) {
@@ -37,7 +38,7 @@ function isPropertyLine(text: string): boolean {
  * errors (all of them, so one run shows every problem) and no molecule; parsing goes on with the next block.
  * Every property line must have as many values as the first good molecule's (none counts as 0).
  */
-export function* iterateQdf(text: string, fileName = "<input>"): Generator<ParseItem> {
+export function* iterateQdf(text: TextSource, fileName = "<input>"): Generator<ParseItem> {
   let expectedProps: number | undefined;
   for (const block of blocks(text)) {
     const idLine = block[0]!;

@@ -1,6 +1,6 @@
 // Parser for .xyz files, single or multi-molecule: atom-count line, comment line (the id), atom lines; repeated.
 import { MoleculeParseError, type ParseItem } from "./parseError.js";
-import { LineReader, buildMolecule, parseAtomLine, type Atom, type Line } from "./lineReader.js";
+import { LineReader, buildMolecule, parseAtomLine, type Atom, type Line, type TextSource } from "./lineReader.js";
 
 const INTEGER_LINE = /^[+-]?\d+$/;
 
@@ -17,7 +17,7 @@ function baseName(fileName: string): string {
  * found. Molecule n (1-based) without a comment gets the id `<file>#<n>`. Atom lines may give the
  * atomic number instead of the symbol.
  */
-export function* iterateXyz(text: string, fileName = "<input>"): Generator<ParseItem> {
+export function* iterateXyz(text: TextSource, fileName = "<input>"): Generator<ParseItem> {
   const reader = new LineReader(text);
   let n = 0;
   for (;;) {

@@ -5,7 +5,8 @@ import { readModelFile } from "../model/modelFile.js";
 import { writeModelFile } from "../model/modelFile.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
 import { tsvHeader, tsvRow } from "../io/predictionsTsv.js";
-import { parseSplit, propertyFromDirName, SPLIT_NAMES, type Splits } from "../train/dataset.js";
+import { parseSplit, propertyFromDirName, SPLIT_NAMES, streamSplit, type Splits } from "../train/dataset.js";
+import { readTextPieces } from "../node/textFile.js";
 import type { Molecule } from "../chem/molecule.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { PUBLISHED_HYPERPARAMETERS, PUBLISHED_SIZES, train, type ModelSizes } from "../train/train.js";
@@ -21,6 +22,8 @@ import { trainGcnFromCli } from "./trainGcn.js";
 import { epochWriter, trainPaths } from "./trainOutputs.js";
 
 const P = PUBLISHED_SIZES, H = PUBLISHED_HYPERPARAMETERS;
+/** Default feature cache per split (bench/train-memory: what it buys against featurising every batch). */
+const CACHE_MB = 0;
 const spec = {
   usage: "qdf train --data DIR --out MODEL.safetensors [options]",
   help: `
@@ -60,6 +63,8 @@ options:
   --save best|last    which epoch's model and predictions to keep: lowest MAE_val or the last (default last)
   --init MODEL        start from these weights (their metadata fixes the sizes and the orbital table)
   --resume            continue from MODEL.ckpt (same data and options; --epochs may be raised)
+  --cache-mb M        features (field points, distances, potentials) each split keeps between uses, MiB
+                      (default ${CACHE_MB}); the rest are computed per batch, so memory does not grow with the data
   --workers N         worker threads that split every batch (each computes its share's gradients; the summed
                       step is the one-process step up to float rounding; at most --batch are used; default 1:
                       all in this thread; the GCN trains in this thread only)
@@ -74,17 +79,31 @@ options:
     save: { type: "string" as const }, init: { type: "string" as const }, resume: { type: "boolean" as const },
     workers: { type: "string" as const }, architecture: { type: "string" as const }, atomref: { type: "string" as const },
     "time-limit": { type: "string" as const }, field: { type: "string" as const }, "output-layers": { type: "string" as const },
+    "cache-mb": { type: "string" as const },
   },
 };
 
+/** DIR's split files, checked to exist. */
+function splitFiles(dir: string): Splits<string> {
+  const files = {} as Splits<string>;
+  for (const s of SPLIT_NAMES) {
+    files[s] = join(dir, `${s}.txt`);
+    if (!existsSync(files[s])) throw new UsageError(`--data ${dir}: ${s}.txt not found`);
+  }
+  return files;
+}
+
+/** The splits of DIR as streams, read once as training starts into compact stores: memory does not grow with them. */
+function streamSplits(dir: string): Splits<Iterable<Molecule>> {
+  const files = splitFiles(dir), out = {} as Splits<Iterable<Molecule>>;
+  for (const s of SPLIT_NAMES) out[s] = streamSplit(readTextPieces(files[s]), files[s]);
+  return out;
+}
+
 /** The splits of DIR, with targets less the atomref when one is fitted (on train.txt only). */
 function readSplits(dir: string, atomrefMode: "none" | "fit") {
-  const splits = {} as Splits<Molecule[]>;
-  for (const s of SPLIT_NAMES) {
-    const file = join(dir, `${s}.txt`);
-    if (!existsSync(file)) throw new UsageError(`--data ${dir}: ${s}.txt not found`);
-    splits[s] = parseSplit(readFileSync(file, "utf8"), file);
-  }
+  const files = splitFiles(dir), splits = {} as Splits<Molecule[]>;
+  for (const s of SPLIT_NAMES) splits[s] = parseSplit(readTextPieces(files[s]), files[s]);
   if (atomrefMode === "none") return { splits };
   const ref = fitAtomref(splits.train);
   const symbols = new Map(SPLIT_NAMES.flatMap((s) => splits[s].map((m) => [m.id, m.symbols] as [string, string[]])));
@@ -145,7 +164,9 @@ async function run(argv: string[]): Promise<number> {
   const hyper = hyperparameters(v, H);
   // More workers than molecules per batch would idle.
   const workers = Math.min(numberOption(v, "workers", 1, { integer: true, min: 1 }), hyper.batchSize);
-  const { splits, atomref } = readSplits(dir, atomrefMode);
+  const cacheBytes = numberOption(v, "cache-mb", CACHE_MB, { min: 0 }) * 2 ** 20;
+  // Without an atomref (whose fit needs the whole training split) the splits stream into compact stores.
+  const { splits, atomref } = atomrefMode === "none" ? { splits: streamSplits(dir), atomref: undefined } : readSplits(dir, atomrefMode);
   const init = v.init ? readModelFile(new Uint8Array(readFileSync(v.init as string))) : undefined;
   const sizeFlags = ["basis", "field", "radius", "grid", "dim", "layers", "hk-dim", "hk-layers", "readout", "property"].filter((k) => v[k] !== undefined);
   if (init && sizeFlags.length > 0) {
@@ -160,10 +181,9 @@ async function run(argv: string[]): Promise<number> {
     }
   }
 
-  const nTrain = splits.train.length;
-  const startDone = (resume?.state.epoch ?? 0) * nTrain;
+  let nTrain = 0, startDone = 0;
   // The bar counts this run's molecules (a resumed run starts at zero), for an honest rate and ETA.
-  const progress = new Progress("train", nTrain * hyper.epochs - startDone);
+  let progress = new Progress("train", 0);
   const extra = atomref ? { [ATOMREF_KEY]: formatAtomref(atomref.ref) } : undefined;
   let write: ReturnType<typeof epochWriter> | null = null;
   const pool = workers > 1 ? new TrainPool(workers) : undefined;
@@ -171,7 +191,12 @@ async function run(argv: string[]): Promise<number> {
   let result: Awaited<ReturnType<typeof train>>;
   try {
     result = await train({
-      splits, hyper, sizes, init, resume, pool, timeLimit,
+      splits, hyper, sizes, init, resume, pool, timeLimit, cacheBytes,
+      onStart: (trainer) => {
+        nTrain = trainer.data.train.length;
+        startDone = (resume?.state.epoch ?? 0) * nTrain;
+        progress = new Progress("train", nTrain * hyper.epochs - startDone);
+      },
       onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * hyper.batchSize) - startDone),
       onEpoch: ({ row, val, test, checkpoint, trainer }) => {
         write ??= epochWriter(paths, save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.data.outputs, atomref);

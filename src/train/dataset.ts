@@ -1,8 +1,12 @@
-// Training data: the train/val/test splits parsed, the orbital table built or checked, and every molecule featurised.
-import { parseMolecules } from "../chem/parse.js";
+// Training data: the train/val/test splits streamed in, the orbital table built or checked, molecules kept compact.
+import { iterateQdf } from "../chem/parse.js";
+import type { TextSource } from "../chem/lineReader.js";
 import type { Molecule } from "../chem/molecule.js";
 import type { QdfConfig } from "../model/config.js";
-import { FieldContext, featurize, type MoleculeFeatures } from "../model/features.js";
+import { FieldContext } from "../model/features.js";
+import { moleculeOrbitals } from "../model/orbitals.js";
+import { crc32 } from "./checkpoint.js";
+import { FeatureSet, MoleculeStore, type FeatureSource } from "./moleculeStore.js";
 
 export interface Splits<T> {
   train: T;
@@ -12,47 +16,102 @@ export interface Splits<T> {
 
 export const SPLIT_NAMES = ["train", "val", "test"] as const;
 
-export interface TrainingData extends Splits<MoleculeFeatures[]> {
+/** What the trainer reads: the splits' features (arrays, or FeatureSets featurising on demand). */
+export interface TrainingData extends Splits<FeatureSource> {
   /** K: values per property line (the same on every molecule). */
   outputs: number;
   /** The orbital table the features index into (grown from the data, or the given one). */
   orbitalDict: Record<string, number>;
 }
 
-/** Parses one split's QDF text; any bad molecule is an error (training data must be complete). */
-export function parseSplit(text: string, fileName: string): Molecule[] {
-  const { molecules, errors } = parseMolecules(text, { fileName, format: "qdf" });
-  if (errors.length > 0) {
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
-    throw new Error(`${errors[0]!.message}${more}`);
-  }
-  if (molecules.length === 0) throw new Error(`${fileName}: no molecules`);
-  for (const m of molecules) {
-    if (!m.properties || m.properties.length === 0) throw new Error(`${fileName}: molecule ${m.id} has no property line`);
-  }
-  return molecules;
+/** prepareData's result: compact splits featurised per batch, and the data's fingerprint (see dataFingerprint). */
+export interface PreparedData extends TrainingData {
+  train: FeatureSet;
+  val: FeatureSet;
+  test: FeatureSet;
+  fingerprint: string;
+}
+
+export interface PrepareOptions {
+  /**
+   * Bytes of features each split may keep between uses (least recently used dropped first; default 0: every batch
+   * featurised afresh). Memory stays bounded by it whatever the dataset's size; bench/train-memory measures both.
+   */
+  cacheBytes?: number;
 }
 
 /**
- * Featurises the splits with their true potentials. With `orbitalDict` null the table is built in order of first
- * appearance, train then val then test (method.md section 2); otherwise it is the model's, and a molecule with an
- * orbital type outside it is an error.
+ * Streams one split's QDF text (whole, or in pieces as a file is read); any bad molecule is an error (training data
+ * must be complete). Nothing more is yielded after a problem, and the error is thrown once the split has been read,
+ * so that it can say how many parse errors there are.
  */
-export function prepareData(splits: Splits<Molecule[]>, field: Pick<QdfConfig, "basisSet" | "field" | "radius" | "gridInterval">,
-                            orbitalDict: Record<string, number> | null): TrainingData {
-  const table: Record<string, number> = orbitalDict ? { ...orbitalDict } : {};
-  const ctx = new FieldContext({ ...field, orbitalDict: table }, orbitalDict === null);
-  const outputs = splits.train[0]!.properties!.length;
-  const out = {} as Splits<MoleculeFeatures[]>;
-  for (const name of SPLIT_NAMES) {
-    out[name] = splits[name].map((m) => {
-      if (m.properties!.length !== outputs) {
-        throw new Error(`${name}: molecule ${m.id} has ${m.properties!.length} property values, the first training molecule has ${outputs}`);
-      }
-      return featurize(m, ctx, true);
-    });
+export function* streamSplit(text: TextSource, fileName: string): Generator<Molecule> {
+  let firstError: string | undefined, errors = 0, noProperties: string | undefined, molecules = 0;
+  for (const item of iterateQdf(text, fileName)) {
+    if ("error" in item) {
+      firstError ??= item.error.message;
+      errors++;
+      continue;
+    }
+    molecules++;
+    const m = item.molecule;
+    if (!m.properties || m.properties.length === 0) noProperties ??= `${fileName}: molecule ${m.id} has no property line`;
+    else if (errors === 0 && noProperties === undefined) yield m;
   }
-  return { ...out, outputs, orbitalDict: table };
+  if (errors > 0) throw new Error(`${firstError}${errors > 1 ? ` (and ${errors - 1} more)` : ""}`);
+  if (molecules === 0) throw new Error(`${fileName}: no molecules`);
+  if (noProperties) throw new Error(noProperties);
+}
+
+/** Parses one split's QDF text whole; any bad molecule is an error (training data must be complete). */
+export function parseSplit(text: TextSource, fileName: string): Molecule[] {
+  return [...streamSplit(text, fileName)];
+}
+
+/** One molecule's line in the data fingerprint. */
+function fingerprintLine(split: string, m: Molecule): Uint8Array {
+  return new TextEncoder().encode(`${split}|${m.id}|${m.symbols.join(",")}|${Array.from(m.coords).join(",")}|${m.properties?.join(",")}\n`);
+}
+
+/** Checksum of the splits' content (ids, atoms, coordinates, properties) to tie checkpoints to their data. */
+export function dataFingerprint(splits: Splits<Iterable<Molecule>>): string {
+  return crc32(SPLIT_NAMES.flatMap((s) => [...splits[s]].map((m) => fingerprintLine(s, m))));
+}
+
+/**
+ * Reads the splits (arrays, or streams that are read once) into compact stores, with their fingerprint. With
+ * `orbitalDict` null the table is built in order of first appearance, train then val then test (method.md section
+ * 2); otherwise it is the model's, and a molecule with an orbital type outside it is an error. Features (fields,
+ * distances, true potentials) are computed when a batch needs them, the same values as featurising up front.
+ */
+export function prepareData(splits: Splits<Iterable<Molecule>>, field: Pick<QdfConfig, "basisSet" | "field" | "radius" | "gridInterval">,
+                            orbitalDict: Record<string, number> | null, options: PrepareOptions = {}): PreparedData {
+  const table: Record<string, number> = orbitalDict ? { ...orbitalDict } : {};
+  const growing = new FieldContext({ ...field, orbitalDict: table }, orbitalDict === null);
+  const stores = {} as Splits<MoleculeStore>;
+  let outputs = -1;
+  // The fingerprint's lines are made as the molecules go by, so no split is ever held whole.
+  function* ingest(): Generator<Uint8Array> {
+    for (const name of SPLIT_NAMES) {
+      for (const m of splits[name]) {
+        const k = m.properties?.length ?? 0;
+        if (outputs < 0) outputs = k;
+        if (k !== outputs) {
+          throw new Error(`${name}: molecule ${m.id} has ${k} property values, the first training molecule has ${outputs}`);
+        }
+        moleculeOrbitals(m, growing.basis, table, growing.growTable); // grows or checks the table
+        (stores[name] ??= new MoleculeStore(outputs)).add(m);
+        yield fingerprintLine(name, m);
+      }
+      stores[name] ??= new MoleculeStore(Math.max(outputs, 0));
+    }
+  }
+  const fingerprint = crc32(ingest());
+  if (stores.train.length === 0) throw new Error("train: no molecules");
+  // The table is complete now; rows only ever grew by appending, so every molecule's indices are what they were.
+  const ctx = new FieldContext({ ...field, orbitalDict: table });
+  const set = (name: keyof Splits<unknown>) => new FeatureSet(stores[name], ctx, true, options.cacheBytes ?? 0);
+  return { train: set("train"), val: set("val"), test: set("test"), outputs, orbitalDict: table, fingerprint };
 }
 
 /** "QM9under7atoms_atomizationenergy_eV" -> "atomization energy (eV)": the reference's naming of the property. */

@@ -1,10 +1,10 @@
 // Data-parallel training (Node): worker threads with model replicas run each epoch in lockstep (TrainPool).
 import type { QdfModelData } from "../model/config.js";
-import type { MoleculeFeatures } from "../model/features.js";
 import type { SpawnWorker, WorkerHandle } from "../workers/protocol.js";
 import { RemoteWorker } from "../workers/remoteWorker.js";
 import { spawnWorkerScript } from "../workers/spawn.js";
 import { parameterShapes } from "../model/config.js";
+import { trainSetMessage, type FeatureSource } from "./moleculeStore.js";
 import { SharedGradients } from "./sharedGradients.js";
 import type { TrainWorkerApi } from "./trainWorkerApi.js";
 import type { EpochRequest, EpochResult, EpochRunner } from "./trainer.js";
@@ -40,13 +40,15 @@ export class TrainPool implements EpochRunner {
     this.slots = Array.from({ length: workers }, () => new TrainSlot(spawn()));
   }
 
-  async init(model: QdfModelData, train: MoleculeFeatures[], outputs: number): Promise<void> {
+  /** The training set goes to each worker once, compact when it is a FeatureSet (the workers featurise per batch). */
+  async init(model: QdfModelData, train: FeatureSource, outputs: number): Promise<void> {
     if (this.closing) throw new Error(CLOSED);
     const shapes = [...parameterShapes(model.config)];
     const names = shapes.map(([name]) => name), sizes = shapes.map(([, shape]) => shape.reduce((a, b) => a * b, 1));
     const buffer = new SharedArrayBuffer(SharedGradients.bytes(sizes, this.size, train.length));
     this.shared = new SharedGradients(buffer, names, sizes, this.size, train.length);
-    await Promise.all(this.slots.map((s, index) => s.guard(s.api.init(model, train, outputs, { buffer, names, sizes, index, count: this.size }))));
+    const set = trainSetMessage(train);
+    await Promise.all(this.slots.map((s, index) => s.guard(s.api.init(model, set, outputs, { buffer, names, sizes, index, count: this.size }))));
   }
 
   async runEpoch(request: EpochRequest, onBatch?: (batch: number, lossE: number, lossV: number) => void): Promise<EpochResult> {

@@ -4,8 +4,9 @@ import type { QdfConfig, QdfModelData } from "../model/config.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../predict/result.js";
-import { checkpointMismatch, CheckpointError, crc32, type Checkpoint } from "./checkpoint.js";
-import { prepareData, SPLIT_NAMES, type Splits, type TrainingData } from "./dataset.js";
+import { checkpointMismatch, CheckpointError, type Checkpoint } from "./checkpoint.js";
+import { prepareData, type PreparedData, type Splits } from "./dataset.js";
+import type { MoleculeStore } from "./moleculeStore.js";
 import { initialWeights } from "./init.js";
 import { Rng } from "./rng.js";
 import { Trainer, type EpochRow, type EpochRunner, type Hyperparameters } from "./trainer.js";
@@ -31,8 +32,13 @@ export interface EpochReport {
   checkpoint(): Checkpoint;
 }
 
+export { dataFingerprint } from "./dataset.js";
+
 export interface TrainOptions {
-  splits: Splits<Molecule[]>;
+  /** The splits: arrays, or streams (read once, e.g. streamSplit over a file's pieces: no split is held whole). */
+  splits: Splits<Iterable<Molecule>>;
+  /** Bytes of features each split may keep between batches (default 0: featurised per batch; see PrepareOptions). */
+  cacheBytes?: number;
   hyper: Hyperparameters;
   sizes?: ModelSizes;
   /** Start from these weights (their config fixes the sizes and the orbital table). */
@@ -46,40 +52,36 @@ export interface TrainOptions {
   pool?: EpochRunner;
   /** Stop after the first epoch that ends past this many seconds of training (over resumed runs too). */
   timeLimit?: number;
+  /** Once the data is read, before the first epoch (e.g. to size a progress bar by trainer.data.train.length). */
+  onStart?: (trainer: Trainer) => void;
   onBatch?: (epoch: number, batch: number, nBatches: number, lossE: number, lossV: number) => void;
   onEpoch?: (report: EpochReport) => void;
 }
 
-/** Checksum of the splits' content (ids, atoms, coordinates, properties) to tie checkpoints to their data. */
-export function dataFingerprint(splits: Splits<Molecule[]>): string {
-  const enc = new TextEncoder();
-  return crc32(SPLIT_NAMES.flatMap((s) => splits[s].map((m) =>
-    enc.encode(`${s}|${m.id}|${m.symbols.join(",")}|${Array.from(m.coords).join(",")}|${m.properties?.join(",")}\n`))));
-}
-
-/** The config and featurised data for a run: from init's table, or a new table grown from the data. */
-export function prepareRun(o: Pick<TrainOptions, "splits" | "sizes" | "init">): { config: QdfConfig; data: TrainingData } {
+/** The config and prepared data for a run: from init's table, or a new table grown from the data. */
+export function prepareRun(o: Pick<TrainOptions, "splits" | "sizes" | "init" | "cacheBytes">): { config: QdfConfig; data: PreparedData } {
+  const options = { cacheBytes: o.cacheBytes ?? 0 };
   if (o.init) {
-    const data = prepareData(o.splits, o.init.config, o.init.config.orbitalDict);
+    const data = prepareData(o.splits, o.init.config, o.init.config.orbitalDict, options);
     if (data.outputs !== o.init.config.outputs) {
       throw new Error(`the data has ${data.outputs} values per property line, the initial model predicts ${o.init.config.outputs}`);
     }
     // Continued training has seen the initial model's molecules and these: the range covers both.
-    const range = atomCountRange(o.splits.train, o.init.config.atomCountRange);
+    const range = atomCountRange(data.train.store, o.init.config.atomCountRange);
     return { config: { ...o.init.config, ...(range ? { atomCountRange: range } : {}) }, data };
   }
   const sizes = o.sizes ?? PUBLISHED_SIZES;
-  const data = prepareData(o.splits, sizes, null);
-  const range = atomCountRange(o.splits.train);
+  const data = prepareData(o.splits, sizes, null, options);
+  const range = atomCountRange(data.train.store);
   return { config: { ...sizes, orbitalDict: data.orbitalDict, outputs: data.outputs, ...(range ? { atomCountRange: range } : {}) }, data };
 }
 
 /** Fewest and most atoms in the training split (widened to `also`), recorded in the model for applicability checks. */
-function atomCountRange(train: Molecule[], also?: [number, number]): [number, number] | undefined {
+function atomCountRange(train: MoleculeStore, also?: [number, number]): [number, number] | undefined {
   let [lo, hi] = also ?? [Infinity, -Infinity];
-  for (const m of train) {
-    lo = Math.min(lo, m.symbols.length);
-    hi = Math.max(hi, m.symbols.length);
+  for (let i = 0; i < train.length; i++) {
+    lo = Math.min(lo, train.nAtoms(i));
+    hi = Math.max(hi, train.nAtoms(i));
   }
   return lo <= hi ? [lo, hi] : undefined;
 }
@@ -88,7 +90,7 @@ function atomCountRange(train: Molecule[], also?: [number, number]): [number, nu
 export async function train(o: TrainOptions): Promise<{ model: QdfModel; log: EpochRow[]; trainer: Trainer }> {
   await initBackend();
   const { config, data } = prepareRun(o);
-  const fingerprint = dataFingerprint(o.splits);
+  const fingerprint = data.fingerprint;
   let weights = o.init?.weights ?? initialWeights(config, new Rng(o.hyper.seed ^ 0x5eed));
   if (o.resume) {
     const why = checkpointMismatch(o.resume, config, o.hyper, fingerprint);
@@ -99,6 +101,7 @@ export async function train(o: TrainOptions): Promise<{ model: QdfModel; log: Ep
   const trainer = new Trainer(model, data, o.hyper);
   if (o.resume) trainer.restore(o.resume.state);
   try {
+    o.onStart?.(trainer);
     // Each epoch brings the replicas its starting weights and Adam state; init gives them the config and training set.
     if (o.pool && o.pool.size > 1 && !trainer.done) await o.pool.init(model.toData(), data.train, data.outputs);
     while (!trainer.done && !(o.timeLimit !== undefined && trainer.seconds >= o.timeLimit)) {

@@ -1,6 +1,5 @@
 // The training worker's body: a model replica and its own Adam, running whole epochs in lockstep with the other workers.
 import type { QdfModelData } from "../model/config.js";
-import type { MoleculeFeatures } from "../model/features.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
 import { Adam } from "./adam.js";
@@ -8,6 +7,7 @@ import { registerTrainingGradients } from "./gradients.js";
 import { readTensor } from "../kernels/tfjsWasmHeap.js";
 import { balancedShares, lossE, lossV, stepWork, withLossGradients } from "./losses.js";
 import { SharedGradients } from "./sharedGradients.js";
+import { trainSetFrom, type FeatureSource, type TrainSetMessage } from "./moleculeStore.js";
 import type { EpochRequest, EpochResult } from "./trainer.js";
 
 /** Where this worker's gradients go: the shared buffer, and its slot (= its share of each batch). */
@@ -23,7 +23,7 @@ export interface SharedSetup {
 /** The API a training worker exposes over Comlink (arguments and results structured-cloneable). */
 export interface TrainWorkerApi {
   /** Starts the backend, builds the replica and its Adam, and keeps the training set (batches index into it). */
-  init(model: QdfModelData, train: MoleculeFeatures[], outputs: number, shared: SharedSetup): Promise<void>;
+  init(model: QdfModelData, train: TrainSetMessage, outputs: number, shared: SharedSetup): Promise<void>;
   /** One epoch from the given weights and Adam state; worker 0 returns the final ones. */
   runEpoch(request: EpochRequest): EpochResult;
 }
@@ -31,7 +31,7 @@ export interface TrainWorkerApi {
 interface Replica {
   model: QdfModel;
   adam: Adam;
-  train: MoleculeFeatures[];
+  train: FeatureSource;
   outputs: number;
   shared: SharedGradients;
   index: number;
@@ -52,7 +52,7 @@ function runEpoch(r: Replica, request: EpochRequest): EpochResult {
   let set = 0, computeMs = 0, waitMs = 0;
   try {
     for (let b = 0; b < request.batches.length; b++) {
-      const batch = request.batches[b]!.map((i) => train[i]!);
+      const batch = request.batches[b]!.map((i) => train.at(i)!);
       const pair: number[] = [];
       for (const which of ["E", "V"] as const) {
         const t0 = performance.now();
@@ -90,9 +90,10 @@ export const trainWorkerApi: TrainWorkerApi = {
     registerTrainingGradients();
     replica?.model.dispose();
     const m = new QdfModel(model);
+    const set = trainSetFrom(train, m.ctx); // featurised per batch with the replica's own context
     replica = {
-      model: m, adam: new Adam(m.params), train, outputs, index: shared.index,
-      shared: new SharedGradients(shared.buffer, shared.names, shared.sizes, shared.count, train.length),
+      model: m, adam: new Adam(m.params), train: set, outputs, index: shared.index,
+      shared: new SharedGradients(shared.buffer, shared.names, shared.sizes, shared.count, set.length),
     };
   },
 

@@ -11,6 +11,7 @@ import type { QdfModelData } from "../model/config.js";
 import { Rng } from "./rng.js";
 import { learningRate, type StepSchedule } from "./schedule.js";
 import type { TrainingData } from "./dataset.js";
+import type { FeatureSource } from "./moleculeStore.js";
 
 export interface Hyperparameters {
   batchSize: number;
@@ -76,7 +77,7 @@ export interface EpochResult {
 export interface EpochRunner {
   readonly size: number;
   /** Gives every worker the model's config and the training set (once per run). */
-  init(model: QdfModelData, train: MoleculeFeatures[], outputs: number): Promise<void>;
+  init(model: QdfModelData, train: FeatureSource, outputs: number): Promise<void>;
   /** One epoch of E and V steps, each step's gradients split among the workers and summed. */
   runEpoch(request: EpochRequest, onBatch?: (batch: number, lossE: number, lossV: number) => void): Promise<EpochResult>;
 }
@@ -138,9 +139,11 @@ export class Trainer {
   trainEpoch(onBatch?: (batch: number, nBatches: number, lossE: number, lossV: number) => void): { lossE: number; lossV: number } {
     const lr = learningRate(this.schedule, this.epoch);
     const train = this.data.train;
-    const batches = this.batchIndices().map((idx) => idx.map((j) => train[j]!));
+    const indices = this.batchIndices();
     let sumE = 0, sumV = 0;
-    batches.forEach((batch, b) => {
+    // Each batch is featurised as it comes (a FeatureSet computes it then), so an epoch holds one batch's features.
+    indices.forEach((idx, b) => {
+      const batch = idx.map((j) => train.at(j)!);
       const e = lossGradients(this.model, () => this.lossE(batch));
       this.check(e.value, "E", b, batch);
       this.adam.step(e.grads, lr);
@@ -149,7 +152,7 @@ export class Trainer {
       this.adam.step(v.grads, lr);
       sumE += e.value;
       sumV += v.value;
-      onBatch?.(b, batches.length, e.value, v.value);
+      onBatch?.(b, indices.length, e.value, v.value);
     });
     this.model.invalidate();
     this.epoch++;
@@ -171,7 +174,7 @@ export class Trainer {
     this.lastEpochMs = r.ms ?? null;
     if (r.nonFinite) {
       const { batch, which, value } = r.nonFinite;
-      throw new NonFiniteLossError(this.epoch, batch, batches[batch]!.map((j) => this.data.train[j]!.id), which, value);
+      throw new NonFiniteLossError(this.epoch, batch, batches[batch]!.map((j) => this.data.train.at(j)!.id), which, value);
     }
     if (!r.weights || !r.adam) throw new Error("the training pool returned no weights");
     this.model.setWeights(r.weights);
@@ -191,15 +194,16 @@ export class Trainer {
     if (!Number.isFinite(value)) throw new NonFiniteLossError(this.epoch, batch, mols.map((f) => f.id), which, value);
   }
 
-  /** Predictions (fast path) and MAE over every output of the given molecules. */
-  evaluate(set: MoleculeFeatures[]): { mae: number; results: PredictionResult[] } {
+  /** Predictions (fast path) and MAE over every output of the given molecules (featurised one at a time). */
+  evaluate(set: FeatureSource): { mae: number; results: PredictionResult[] } {
     const K = this.data.outputs;
     let sum = 0;
-    const results = set.map((f) => {
+    const results: PredictionResult[] = [];
+    for (const f of set) {
       const predicted = Array.from(this.model.predict([f]));
       predicted.forEach((p, k) => (sum += Math.abs(p - f.properties![k]!)));
-      return { id: f.id, nAtoms: f.nAtoms, predicted, true: f.properties! };
-    });
+      results.push({ id: f.id, nAtoms: f.nAtoms, predicted, true: f.properties! });
+    }
     return { mae: sum / Math.max(1, set.length * K), results };
   }
 }
