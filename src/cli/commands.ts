@@ -4,8 +4,9 @@ import { densityCommand } from "./density.js";
 import { embedCommand } from "./embed.js";
 import { evaluateCommand } from "./evaluate.js";
 import { importTorchCommand } from "./importTorch.js";
+import { mergeCommand } from "./merge.js";
 import { modelsCommand } from "./models.js";
 import { predictCommand } from "./predict.js";
 import { trainCommand } from "./train.js";
 
-export const commands: Command[] = [predictCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand, evaluateCommand, embedCommand];
+export const commands: Command[] = [predictCommand, mergeCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand, evaluateCommand, embedCommand];

@@ -44,3 +44,18 @@ export function* readTextPieces(path: string): Generator<string> {
   const tail = decoder.end();
   if (tail) yield tail;
 }
+
+/** The lines of a text file exactly as written (nothing trimmed), each saying whether a newline ended it. */
+export function* readRawLines(path: string): Generator<{ text: string; ended: boolean }> {
+  let rest = "";
+  for (const piece of readTextPieces(path)) {
+    rest += piece;
+    let at = 0;
+    for (let nl = rest.indexOf("\n"); nl >= 0; nl = rest.indexOf("\n", at)) {
+      yield { text: rest.slice(at, nl), ended: true };
+      at = nl + 1;
+    }
+    rest = rest.slice(at);
+  }
+  if (rest !== "") yield { text: rest, ended: false };
+}
