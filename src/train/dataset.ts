@@ -5,7 +5,7 @@ import type { Molecule } from "../chem/molecule.js";
 import type { QdfConfig } from "../model/config.js";
 import { FieldContext } from "../model/features.js";
 import { moleculeOrbitals } from "../model/orbitals.js";
-import { crc32 } from "./checkpoint.js";
+import { crc32 } from "../io/crc32.js";
 import { FeatureSet, MoleculeStore, type FeatureSource } from "./moleculeStore.js";
 
 export interface Splits<T> {
@@ -68,6 +68,9 @@ export function parseSplit(text: TextSource, fileName: string): Molecule[] {
   return [...streamSplit(text, fileName)];
 }
 
+/** A CRC-32 as checkpoints write it: 8 hex digits. */
+const hex = (crc: number) => crc.toString(16).padStart(8, "0");
+
 /** One molecule's line in the data fingerprint. */
 function fingerprintLine(split: string, m: Molecule): Uint8Array {
   return new TextEncoder().encode(`${split}|${m.id}|${m.symbols.join(",")}|${Array.from(m.coords).join(",")}|${m.properties?.join(",")}\n`);
@@ -75,7 +78,7 @@ function fingerprintLine(split: string, m: Molecule): Uint8Array {
 
 /** Checksum of the splits' content (ids, atoms, coordinates, properties) to tie checkpoints to their data. */
 export function dataFingerprint(splits: Splits<Iterable<Molecule>>): string {
-  return crc32(SPLIT_NAMES.flatMap((s) => [...splits[s]].map((m) => fingerprintLine(s, m))));
+  return hex(crc32(SPLIT_NAMES.flatMap((s) => [...splits[s]].map((m) => fingerprintLine(s, m)))));
 }
 
 /**
@@ -106,7 +109,7 @@ export function prepareData(splits: Splits<Iterable<Molecule>>, field: Pick<QdfC
       stores[name] ??= new MoleculeStore(Math.max(outputs, 0));
     }
   }
-  const fingerprint = crc32(ingest());
+  const fingerprint = hex(crc32(ingest()));
   if (stores.train.length === 0) throw new Error("train: no molecules");
   // The table is complete now; rows only ever grew by appending, so every molecule's indices are what they were.
   const ctx = new FieldContext({ ...field, orbitalDict: table });
