@@ -71,14 +71,22 @@ export function parseSplit(text: TextSource, fileName: string): Molecule[] {
 /** A CRC-32 as checkpoints write it: 8 hex digits. */
 const hex = (crc: number) => crc.toString(16).padStart(8, "0");
 
-/** One molecule's line in the data fingerprint. */
+const encoder = new TextEncoder();
+let lineBuffer = new Uint8Array(1 << 12);
+
+/** One molecule's line in the data fingerprint, UTF-8 in a reused buffer (valid until the next call). */
 function fingerprintLine(split: string, m: Molecule): Uint8Array {
-  return new TextEncoder().encode(`${split}|${m.id}|${m.symbols.join(",")}|${Array.from(m.coords).join(",")}|${m.properties?.join(",")}\n`);
+  const line = `${split}|${m.id}|${m.symbols.join(",")}|${Array.from(m.coords).join(",")}|${m.properties?.join(",")}\n`;
+  if (3 * line.length > lineBuffer.length) lineBuffer = new Uint8Array(3 * line.length);
+  return lineBuffer.subarray(0, encoder.encodeInto(line, lineBuffer).written);
 }
 
 /** Checksum of the splits' content (ids, atoms, coordinates, properties) to tie checkpoints to their data. */
 export function dataFingerprint(splits: Splits<Iterable<Molecule>>): string {
-  return hex(crc32(SPLIT_NAMES.flatMap((s) => [...splits[s]].map((m) => fingerprintLine(s, m)))));
+  function* lines(): Generator<Uint8Array> {
+    for (const s of SPLIT_NAMES) for (const m of splits[s]) yield fingerprintLine(s, m);
+  }
+  return hex(crc32(lines()));
 }
 
 /**
@@ -93,6 +101,7 @@ export function prepareData(splits: Splits<Iterable<Molecule>>, field: Pick<QdfC
   const growing = new FieldContext({ ...field, orbitalDict: table }, orbitalDict === null);
   const stores = {} as Splits<MoleculeStore>;
   let outputs = -1;
+  const seen = new Set<number>();
   // The fingerprint's lines are made as the molecules go by, so no split is ever held whole.
   function* ingest(): Generator<Uint8Array> {
     for (const name of SPLIT_NAMES) {
@@ -102,7 +111,11 @@ export function prepareData(splits: Splits<Iterable<Molecule>>, field: Pick<QdfC
         if (k !== outputs) {
           throw new Error(`${name}: molecule ${m.id} has ${k} property values, the first training molecule has ${outputs}`);
         }
-        moleculeOrbitals(m, growing.basis, table, growing.growTable); // grows or checks the table
+        // The table grows (or is checked) by elements: only a molecule with an element not seen yet can change it.
+        if (m.atomicNumbers.some((z) => !seen.has(z))) {
+          moleculeOrbitals(m, growing.basis, table, growing.growTable);
+          for (const z of m.atomicNumbers) seen.add(z);
+        }
         (stores[name] ??= new MoleculeStore(outputs)).add(m);
         yield fingerprintLine(name, m);
       }

@@ -12,27 +12,36 @@ export interface FeatureSource extends Iterable<MoleculeFeatures> {
 /** A MoleculeStore's content as plain arrays (structured-cloneable: what a training worker receives). */
 export interface MoleculeStoreData {
   ids: string[];
-  /** Atom i of molecule m is atomStart[m] + i; atomStart has one entry more than there are molecules. */
-  atomStart: Uint32Array;
-  atomicNumbers: Uint8Array;
-  /** Angstrom, f64 [atoms * 3], exactly as parsed. */
-  coords: Float64Array;
+  /** Molecule m's atoms are atomCount[m] consecutive atoms of block atomBlock[m] from atomOffset[m]. */
+  atomBlock: Uint32Array;
+  atomOffset: Uint32Array;
+  atomCount: Uint32Array;
+  /** Fixed-size blocks of atomic numbers and coordinates (angstrom, f64 [atoms * 3], exactly as parsed). */
+  atomicNumbers: Uint8Array[];
+  coords: Float64Array[];
   /** K values per molecule, f64, exactly as parsed. */
   properties: Float64Array;
   outputs: number;
 }
 
+/** Atoms per block: memory grows a block (768 KiB of coordinates) at a time, never by copying what is stored. */
+const BLOCK_ATOMS = 1 << 15;
+
 /**
- * Molecules in a few growing flat arrays: about 25 bytes per atom plus the id, against ~0.4 MB per molecule of
- * featurised fields and distances. molecule(i) gives back the very values that were added.
+ * Molecules in flat arrays: about 25 bytes per atom plus the id, against ~0.4 MB per molecule of featurised fields
+ * and distances. Atoms go into fixed-size blocks (no doubling copies); the per-molecule arrays (12 bytes, and 8 per
+ * property value) double as they grow. molecule(i) gives back the very values that were added.
  */
 export class MoleculeStore {
   private ids: string[] = [];
-  private atomStart: Uint32Array = new Uint32Array(1024);
-  private atomicNumbers: Uint8Array = new Uint8Array(16 * 1024);
-  private coords: Float64Array = new Float64Array(48 * 1024);
+  private atomBlock: Uint32Array = new Uint32Array(1024);
+  private atomOffset: Uint32Array = new Uint32Array(1024);
+  private atomCount: Uint32Array = new Uint32Array(1024);
+  private atomicNumbers: Uint8Array[] = [];
+  private coords: Float64Array[] = [];
   private properties: Float64Array;
-  private atoms = 0;
+  /** Atoms used in the last block. */
+  private used = BLOCK_ATOMS;
 
   constructor(readonly outputs: number) {
     this.properties = new Float64Array(1024 * Math.max(1, outputs));
@@ -40,12 +49,7 @@ export class MoleculeStore {
 
   static fromData(d: MoleculeStoreData): MoleculeStore {
     const s = new MoleculeStore(d.outputs);
-    s.ids = d.ids;
-    s.atomStart = d.atomStart;
-    s.atomicNumbers = d.atomicNumbers;
-    s.coords = d.coords;
-    s.properties = d.properties;
-    s.atoms = d.atomStart[d.ids.length]!;
+    Object.assign(s, { ...d, used: BLOCK_ATOMS });
     return s;
   }
 
@@ -56,16 +60,25 @@ export class MoleculeStore {
   add(m: Molecule): void {
     const n = m.atomicNumbers.length, k = this.outputs, i = this.ids.length;
     if ((m.properties?.length ?? 0) !== k) throw new Error(`molecule ${m.id}: expected ${k} property values`);
-    this.atomStart = grow(this.atomStart, i + 2);
-    this.atomicNumbers = grow(this.atomicNumbers, this.atoms + n);
-    this.coords = grow(this.coords, 3 * (this.atoms + n));
+    if (this.used + n > BLOCK_ATOMS) { // a new block (a molecule larger than a block gets one of its own size)
+      const size = Math.max(BLOCK_ATOMS, n);
+      this.atomicNumbers.push(new Uint8Array(size));
+      this.coords.push(new Float64Array(3 * size));
+      this.used = 0;
+    }
+    this.atomBlock = grow(this.atomBlock, i + 1);
+    this.atomOffset = grow(this.atomOffset, i + 1);
+    this.atomCount = grow(this.atomCount, i + 1);
     this.properties = grow(this.properties, k * (i + 1));
-    this.atomicNumbers.set(m.atomicNumbers, this.atoms);
-    this.coords.set(m.coords, 3 * this.atoms);
+    const b = this.coords.length - 1;
+    this.atomicNumbers[b]!.set(m.atomicNumbers, this.used);
+    this.coords[b]!.set(m.coords, 3 * this.used);
     if (k > 0) this.properties.set(m.properties!, k * i);
+    this.atomBlock[i] = b;
+    this.atomOffset[i] = this.used;
+    this.atomCount[i] = n;
     this.ids.push(m.id);
-    this.atoms += n;
-    this.atomStart[i + 1] = this.atoms;
+    this.used += n;
   }
 
   id(i: number): string {
@@ -73,33 +86,34 @@ export class MoleculeStore {
   }
 
   nAtoms(i: number): number {
-    return this.atomStart[i + 1]! - this.atomStart[i]!;
+    return this.atomCount[i]!;
   }
 
   /** Molecule i as the parser gave it (fresh arrays). */
   molecule(i: number): Molecule {
-    const a = this.atomStart[i]!, b = this.atomStart[i + 1]!, k = this.outputs;
-    const atomicNumbers = Int32Array.from(this.atomicNumbers.subarray(a, b));
+    const b = this.atomBlock[i]!, a = this.atomOffset[i]!, n = this.atomCount[i]!, k = this.outputs;
+    const atomicNumbers = Int32Array.from(this.atomicNumbers[b]!.subarray(a, a + n));
     const m: Molecule = {
       id: this.ids[i]!, symbols: Array.from(atomicNumbers, elementSymbol), atomicNumbers,
-      coords: this.coords.slice(3 * a, 3 * b),
+      coords: this.coords[b]!.slice(3 * a, 3 * (a + n)),
     };
     if (k > 0) m.properties = Array.from(this.properties.subarray(k * i, k * (i + 1)));
     return m;
   }
 
-  /** The content trimmed to size, as plain arrays. */
+  /** The content as plain arrays (the blocks themselves, shared: cloning sends a copy). */
   data(): MoleculeStoreData {
     const n = this.length;
     return {
-      ids: this.ids, atomStart: this.atomStart.slice(0, n + 1), atomicNumbers: this.atomicNumbers.slice(0, this.atoms),
-      coords: this.coords.slice(0, 3 * this.atoms), properties: this.properties.slice(0, this.outputs * n), outputs: this.outputs,
+      ids: this.ids, atomBlock: this.atomBlock.subarray(0, n), atomOffset: this.atomOffset.subarray(0, n),
+      atomCount: this.atomCount.subarray(0, n), atomicNumbers: this.atomicNumbers, coords: this.coords,
+      properties: this.properties.subarray(0, this.outputs * n), outputs: this.outputs,
     };
   }
 }
 
 /** The array itself when it holds `need` elements, else a copy with room to spare (doubling: amortised O(1) adds). */
-function grow<A extends Uint32Array | Uint8Array | Float64Array>(a: A, need: number): A {
+function grow<A extends Uint32Array | Float64Array>(a: A, need: number): A {
   if (need <= a.length) return a;
   const b = new (a.constructor as new (n: number) => A)(Math.max(need, 2 * a.length));
   b.set(a);
