@@ -87,6 +87,8 @@ const browserPlugins = [browserPlatform(), openchemlibResources(), nodeResolve({
 const onwarn = (w, warn) => {
   // tfjs's ESM files use `this` at top level and have circular imports: harmless, and not ours to fix.
   if (w.code === "THIS_IS_UNDEFINED" || w.code === "CIRCULAR_DEPENDENCY") return;
+  // 3Dmol.js's minified build calls eval (and the warning would print all of its one line).
+  if (w.code === "EVAL" && /[\\/]3dmol[\\/]/.test(w.id ?? "")) return;
   warn(w);
 };
 const tfjsAssets = tfjsWasm.map((f) => [f, join(tfjsWasmDir, f)]);
@@ -114,9 +116,15 @@ const browser = {
   onwarn,
 };
 
-// The web page: static files any server can host (npm run serve serves them); no network at run time.
+// The web page: static files any server can host (npm run serve serves them); no network at run time. 3Dmol.js is a
+// chunk of its own, loaded on the first 3D view; the density worker computes rho for it.
 const page = {
-  input: { app: "dist/web/app.js", workerBrowser: "dist/src/workers/workerBrowser.js", embedWorkerBrowser: "dist/src/workers/embedWorkerBrowser.js" },
+  input: {
+    app: "dist/web/app.js",
+    workerBrowser: "dist/src/workers/workerBrowser.js",
+    embedWorkerBrowser: "dist/src/workers/embedWorkerBrowser.js",
+    densityWorker: "dist/web/densityWorker.js",
+  },
   plugins: [clean("dist/page"), ...browserPlugins, assets([...tfjsAssets, ["index.html", "web/index.html"], ...pageModels()])],
   output: { dir: "dist/page", format: "es", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true },
   onwarn,

@@ -1,13 +1,19 @@
-// The web page's script: loads a model (preloaded or chosen), parses pasted/uploaded molecules, predicts in workers.
+// The web page's script: models (shipped or chosen), molecules pasted or uploaded, predictions in workers, the table,
+// the parity plot and the selected molecule's density in 3D.
+import type { Molecule } from "../src/chem/molecule.js";
 import { iterateMolecules, type ParseItem } from "../src/chem/parse.js";
-import { meanAbsoluteError, type PredictionResult } from "../src/api/predict.js";
+import { meanAbsoluteError } from "../src/api/predict.js";
 import { propertyUnit, tsvHeader, tsvRow } from "../src/io/predictionsTsv.js";
 import { readModelFile } from "../src/model/modelFile.js";
 import type { QdfConfig } from "../src/model/config.js";
 import { PredictPool } from "../src/workers/pool.js";
+import { DensityPanel } from "./densityPanel.js";
+import { drawParity, markParity, type ParityPoint } from "./parityPlot.js";
+import { ResultsTable, type PageResult, type TableUnit } from "./resultsTable.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const body = document.body;
+const modelList = $<HTMLUListElement>("models");
 const modelFile = $<HTMLInputElement>("modelFile");
 const modelStatus = $<HTMLSpanElement>("modelStatus");
 const moleculesText = $<HTMLTextAreaElement>("molecules");
@@ -19,166 +25,268 @@ const progress = $<HTMLProgressElement>("progress");
 const status = $<HTMLSpanElement>("status");
 const summary = $<HTMLSpanElement>("summary");
 const downloadButton = $<HTMLButtonElement>("download");
-const table = $<HTMLTableElement>("results");
-const tbody = table.tBodies[0]!;
+const parity = document.getElementById("parity") as unknown as SVGSVGElement;
+const parityEmpty = $<HTMLParagraphElement>("parityEmpty");
 
 workersInput.value = String(Math.max(1, navigator.hardwareConcurrency || 2));
 
-/** The loaded model; the pool is made on first use and kept until the model or worker count changes. */
-let model: { name: string; bytes: Uint8Array; config: QdfConfig } | null = null;
-let pool: { workers: number; pool: Promise<PredictPool> } | null = null;
-let results: PredictionResult[] = [];
+interface PageModel {
+  name: string;
+  bytes: Uint8Array;
+  config: QdfConfig;
+  use: boolean;
+}
+
+/** Every model loaded; the ticked ones predict. Pools are made on first use and kept while models and workers stay. */
+const models: PageModel[] = [];
+let pools: { key: string; pools: Promise<PredictPool[]> } | null = null;
+/** The last run: its inputs (a molecule per row, or none where parsing failed) and results, by row. */
+let run: { molecules: (Molecule | null)[]; results: PageResult[]; config: QdfConfig } | null = null;
 let busy = false;
+
+const table = new ResultsTable($<HTMLTableElement>("results"), (i) => select(i));
+const density = new DensityPanel();
+
+const ticked = () => models.filter((m) => m.use);
 
 function setState(state: "ready" | "busy" | "done" | "error" | "loading"): void {
   body.dataset.state = state; // tests wait on this
-  predictButton.disabled = busy || !model;
+  predictButton.disabled = busy || ticked().length === 0;
 }
 
-async function dropPool(): Promise<void> {
-  const old = pool;
-  pool = null;
-  if (old) await (await old.pool.catch(() => null))?.close();
+async function dropPools(): Promise<void> {
+  const old = pools;
+  pools = null;
+  if (old) for (const p of (await old.pools.catch(() => [])) as PredictPool[]) await p.close();
 }
 
-async function useModel(name: string, bytes: Uint8Array): Promise<void> {
+/** The model line: what the ticked models predict (an ensemble's members must agree on property and outputs). */
+function describeModels(): void {
+  const use = ticked();
+  modelStatus.className = "";
+  if (use.length === 0) modelStatus.textContent = models.length ? "tick a model" : "no model loaded: choose a .safetensors file";
+  else if (use.length === 1) {
+    const c = use[0]!.config;
+    modelStatus.textContent = `${use[0]!.name}: ${c.property}, ${c.outputs} output(s), dim ${c.dim}`;
+  } else {
+    modelStatus.textContent = `ensemble of ${use.length} models: ${use.map((m) => m.name).join(", ")}`;
+  }
+  density.setModel(use[0]?.bytes ?? null);
+}
+
+function renderModels(): void {
+  modelList.replaceChildren(...models.map((m) => {
+    const li = document.createElement("li");
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: m.use });
+    box.dataset.model = m.name;
+    box.addEventListener("change", async () => {
+      if (busy) { box.checked = m.use; return; }
+      m.use = box.checked;
+      await dropPools();
+      describeModels();
+      setState("ready");
+    });
+    const label = document.createElement("label");
+    const info = Object.assign(document.createElement("span"), { className: "info" });
+    info.textContent = ` ${m.config.property}, dim ${m.config.dim}`;
+    label.append(box, ` ${m.name}`, info);
+    li.appendChild(label);
+    return li;
+  }));
+}
+
+/** Adds a model (validated before any worker starts); `only` unticks the others (a model chosen to replace them). */
+async function addModel(name: string, bytes: Uint8Array, only: boolean): Promise<void> {
   if (busy) {
-    modelStatus.textContent = `${model?.name ?? ""}: wait for the prediction to finish before changing the model`;
+    modelStatus.textContent = "wait for the prediction to finish before changing the models";
     return;
   }
   try {
-    const { config } = readModelFile(bytes); // validates before any worker starts
-    await dropPool();
-    model = { name, bytes, config };
-    modelStatus.className = "";
-    modelStatus.textContent = `${name}: ${config.property}, ${config.outputs} output(s), dim ${config.dim}`;
+    const { config } = readModelFile(bytes);
+    await dropPools();
+    const old = models.findIndex((m) => m.name === name);
+    if (old >= 0) models.splice(old, 1);
+    if (only) for (const m of models) m.use = false;
+    models.push({ name, bytes, config, use: true });
+    renderModels();
+    describeModels();
     setState("ready");
   } catch (e) {
     modelStatus.className = "error";
     modelStatus.textContent = `${name}: ${(e as Error).message}`;
-    setState(model ? "ready" : "error");
+    setState(models.length ? "ready" : "error");
   }
 }
 
-/** ?model=URL, else the first model the build listed in models/index.json; else the user chooses one. */
+async function fetchModel(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * ?model=URL (repeatable: an ensemble), else the models the build listed in models/index.json, the default first and
+ * the only one ticked; else the user chooses one.
+ */
 async function preload(): Promise<void> {
-  const fromQuery = new URLSearchParams(location.search).get("model");
-  let url = fromQuery;
-  if (!url) {
+  const fromQuery = new URLSearchParams(location.search).getAll("model");
+  let urls = fromQuery, tickAll = true;
+  if (urls.length === 0) {
+    tickAll = false;
     try {
-      const listed = (await (await fetch("models/index.json")).json()) as string[];
-      url = listed[0] ?? null; // the build lists the default model (models/models.json) first
+      urls = (await (await fetch("models/index.json")).json()) as string[];
     } catch { /* no list: nothing to preload */ }
   }
-  if (!url) {
-    modelStatus.textContent = "no model loaded: choose a .safetensors file";
-    setState("ready");
-    return;
+  for (const [i, url] of urls.entries()) {
+    modelStatus.textContent = `loading ${url}...`;
+    try {
+      await addModel(url.split("/").pop()!, await fetchModel(url), false);
+      if (!tickAll && i > 0) models[models.length - 1]!.use = false;
+    } catch (e) {
+      modelStatus.className = "error";
+      modelStatus.textContent = `could not load ${url}: ${(e as Error).message}; choose a model file`;
+      setState("ready");
+      return;
+    }
   }
-  modelStatus.textContent = `loading ${url}...`;
-  try {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    await useModel(url.split("/").pop()!, new Uint8Array(await res.arrayBuffer()));
-  } catch (e) {
-    modelStatus.className = "error";
-    modelStatus.textContent = `could not load ${url}: ${(e as Error).message}; choose a model file`;
-    setState("ready");
-  }
+  renderModels();
+  describeModels();
+  setState("ready");
 }
 
 modelFile.addEventListener("change", async () => {
-  const f = modelFile.files?.[0];
-  if (f) await useModel(f.name, new Uint8Array(await f.arrayBuffer()));
+  const files = Array.from(modelFile.files ?? []);
+  for (const [i, f] of files.entries()) await addModel(f.name, new Uint8Array(await f.arrayBuffer()), i === 0);
 });
 moleculeFile.addEventListener("change", async () => {
   const f = moleculeFile.files?.[0];
   if (!f) return;
   moleculesText.value = await f.text();
+  moleculesText.dataset.fileName = f.name;
   if (/\.xyz$/i.test(f.name)) formatSelect.value = "xyz";
 });
+moleculesText.addEventListener("input", () => delete moleculesText.dataset.fileName);
 
-// Drag and drop anywhere: .safetensors is a model, anything else is molecules.
+// Drag and drop anywhere: .safetensors is a model (added to the list), a .cube a density, anything else molecules.
 body.addEventListener("dragover", (e) => { e.preventDefault(); body.classList.add("over"); });
 body.addEventListener("dragleave", () => body.classList.remove("over"));
 body.addEventListener("drop", async (e) => {
   e.preventDefault();
   body.classList.remove("over");
   for (const f of Array.from(e.dataTransfer?.files ?? [])) {
-    if (/\.safetensors$/i.test(f.name)) await useModel(f.name, new Uint8Array(await f.arrayBuffer()));
-    else moleculesText.value = await f.text();
+    if (/\.safetensors$/i.test(f.name)) await addModel(f.name, new Uint8Array(await f.arrayBuffer()), false);
+    else if (/\.cube?$/i.test(f.name)) await density.openCube(f.name, await f.text());
+    else {
+      moleculesText.value = await f.text();
+      moleculesText.dataset.fileName = f.name;
+    }
   }
 });
 
-const fmt = (v: number | undefined) => (v === undefined ? "" : v.toFixed(4));
-
-/** A table row; full-precision values ride along in data-value (the TSV and tests use those). */
-function addRow(r: PredictionResult): void {
-  const tr = document.createElement("tr");
-  tr.dataset.id = r.id;
-  const cell = (text: string, value?: number, cls?: string) => {
-    const td = document.createElement("td");
-    td.textContent = text;
-    if (value !== undefined) td.dataset.value = String(value);
-    if (cls) td.className = cls;
-    tr.appendChild(td);
-    return td;
-  };
-  cell(r.id);
-  cell(r.nAtoms ? String(r.nAtoms) : "");
-  if (r.error || !r.predicted) {
-    cell(r.error ?? "no prediction", undefined, "error").colSpan = 3;
-  } else {
-    // K > 1 outputs: one cell with the values separated by spaces.
-    const p = r.predicted, t = r.true;
-    const errs = t ? p.map((v, k) => Math.abs(v - t[k]!)) : undefined;
-    cell(p.map(fmt).join(" "), p.length === 1 ? p[0] : undefined).dataset.values = p.join(" ");
-    cell(t ? t.map(fmt).join(" ") : "", t?.length === 1 ? t[0] : undefined);
-    cell(errs ? errs.map(fmt).join(" ") : "", errs?.length === 1 ? errs[0] : undefined);
+/** The pools of the ticked models (one per model, the workers shared out), made once per set of models and workers. */
+function getPools(workers: number): Promise<PredictPool[]> {
+  const use = ticked();
+  const key = `${use.map((m) => m.name).join("\n")}|${workers}`;
+  if (pools?.key !== key) {
+    void dropPools();
+    const each = Math.max(1, Math.floor(workers / use.length));
+    const made = (async () => {
+      const out: PredictPool[] = [];
+      try {
+        for (const m of use) out.push(await PredictPool.create(m.bytes, { workers: each }));
+      } catch (e) {
+        for (const p of out) await p.close();
+        throw e;
+      }
+      return out;
+    })();
+    pools = { key, pools: made };
   }
-  tbody.appendChild(tr);
+  return pools!.pools;
 }
 
-async function run(): Promise<void> {
-  if (!model || busy) return;
+/** Results in input order: one model's, or an ensemble's mean and standard deviation. */
+function predictAll(all: PredictPool[], items: ParseItem[]): AsyncIterable<PageResult> {
+  if (all.length > 1) throw new Error("ensembles: not in this build's library yet");
+  return all[0]!.predictStream(items);
+}
+
+function tableUnit(config: QdfConfig): TableUnit {
+  return { unit: propertyUnit(config.property), format: (v) => v.toFixed(6) };
+}
+
+function parityPoints(results: PageResult[]): ParityPoint[] {
+  const points: ParityPoint[] = [];
+  results.forEach((r, index) => {
+    if (r.error || !r.predicted || !r.true) return;
+    r.predicted.forEach((p, k) => points.push({ index, id: r.id, predicted: p, true: r.true![k]!, std: r.std?.[k] }));
+  });
+  return points;
+}
+
+let selected: number | null = null;
+
+/** A row or point clicked: the molecule in 3D with its density. */
+function select(index: number): void {
+  if (!run || !run.results[index]) return;
+  selected = index;
+  table.select(index);
+  markParity(parity, index);
+  const m = run.molecules[index], r = run.results[index]!;
+  if (!m) density.clear(`row ${index + 1}: ${r.error ?? "no molecule"}`);
+  else void density.show(m, `row ${index + 1}, ${m.id}`);
+}
+
+async function predict(): Promise<void> {
+  const use = ticked();
+  if (use.length === 0 || busy) return;
   busy = true;
   setState("busy");
-  tbody.replaceChildren();
   summary.textContent = "";
   status.className = "";
   downloadButton.disabled = true;
-  results = [];
+  run = null;
+  selected = null;
   try {
-    const items: ParseItem[] = [...iterateMolecules(moleculesText.value, { fileName: "input", format: formatSelect.value as "auto" })];
+    const fileName = moleculesText.dataset.fileName ?? "input";
+    const items: ParseItem[] = [...iterateMolecules(moleculesText.value, { fileName, format: formatSelect.value as "auto" })];
     if (items.length === 0) throw new Error("no molecules: paste some or choose a file");
     const workers = Math.max(1, Math.floor(Number(workersInput.value) || 1));
-    if (!pool || pool.workers !== workers) {
-      await dropPool();
-      pool = { workers, pool: PredictPool.create(model.bytes, { workers }) };
-    }
-    const p = await pool.pool;
+    const all = await getPools(workers);
+    const config = use[0]!.config;
+    const unit = tableUnit(config);
+    const current = run = { molecules: items.map((it) => ("molecule" in it ? it.molecule : null)), results: [] as PageResult[], config };
+    table.start(unit);
     progress.max = items.length;
     progress.value = 0;
     const t0 = performance.now();
-    for await (const r of p.predictStream(items)) {
-      results.push(r);
-      addRow(r);
-      progress.value = results.length;
-      status.textContent = `${results.length} / ${items.length}`;
+    for await (const r of predictAll(all, items)) {
+      table.add(current.results.length, r, unit);
+      current.results.push(r);
+      progress.value = current.results.length;
+      status.textContent = `${current.results.length} / ${items.length}`;
     }
+    const results = current.results;
+    table.finish(results);
     const seconds = (performance.now() - t0) / 1000;
     const failed = results.filter((r) => r.error).length;
-    const mae = meanAbsoluteError(results);
+    const warned = results.filter((r) => !r.error && r.warnings?.length).length;
+    const mae = meanAbsoluteError(results.filter((r) => !r.error));
     status.textContent = `${results.length} molecules in ${seconds.toFixed(2)} s (${(results.length / seconds).toFixed(1)}/s, ${workers} workers)` +
-      (failed ? `, ${failed} failed` : "");
-    summary.textContent = Number.isNaN(mae) ? "" : `MAE ${mae.toPrecision(6)} ${propertyUnit(model.config.property)}`;
+      (failed ? `, ${failed} failed` : "") + (warned ? `, ${warned} with warnings` : "");
+    summary.textContent = Number.isNaN(mae) ? "" : `MAE ${unit.format(mae)} ${unit.unit}`.trim();
     summary.dataset.mae = String(mae);
-    table.classList.toggle("no-true", !results.some((r) => r.true));
+    const points = parityPoints(results);
+    drawParity(parity, points, unit.unit, select);
+    parityEmpty.hidden = points.length > 0;
     downloadButton.disabled = !results.some((r) => r.predicted);
     busy = false;
     setState("done");
+    // The first molecule with a prediction in 3D, so the panel is never empty after a run.
+    const first = results.findIndex((r) => r.predicted && !r.error);
+    if (first >= 0) select(first);
   } catch (e) {
-    await dropPool(); // a pool that failed to start is not reused
+    await dropPools(); // pools that failed to start are not reused
     status.className = "error";
     status.textContent = (e as Error).message;
     busy = false;
@@ -186,14 +294,14 @@ async function run(): Promise<void> {
   }
 }
 
-predictButton.addEventListener("click", () => void run());
+predictButton.addEventListener("click", () => void predict());
 
-// The same TSV as `qdf predict` (failed molecules are left out there too).
+// The same TSV as `qdf predict`.
 downloadButton.addEventListener("click", () => {
-  if (!model) return;
-  const good = results.filter((r) => r.predicted);
+  if (!run) return;
+  const good = run.results.filter((r) => r.predicted);
   const withTrue = good[0]?.true !== undefined;
-  const text = tsvHeader(model.config.outputs, withTrue) + good.map((r) => tsvRow(r, withTrue)).join("");
+  const text = tsvHeader(run.config.outputs, withTrue) + good.map((r) => tsvRow(r, withTrue)).join("");
   const a = document.createElement("a");
   a.href = URL.createObjectURL(new Blob([text], { type: "text/tab-separated-values" }));
   a.download = "predictions.tsv";

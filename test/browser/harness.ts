@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { StaticServer } from "../../scripts/serve.mjs";
 import { repoRoot } from "../shared.js";
 
@@ -44,4 +44,30 @@ export async function launch(): Promise<{ context: BrowserContext; close(): Prom
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Pixel counts of a PNG (a screenshot), decoded by the browser itself: all, not white, and of a hue band (degrees). */
+export async function pixelCounts(page: Page, png: Buffer, hue: [number, number]): Promise<{ total: number; nonWhite: number; inHue: number }> {
+  return page.evaluate(async ({ b64, hue }) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext("2d")!;
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let nonWhite = 0, inHue = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const r = d[i]!, gr = d[i + 1]!, b = d[i + 2]!;
+      if (r < 245 || gr < 245 || b < 245) nonWhite++;
+      const max = Math.max(r, gr, b), min = Math.min(r, gr, b);
+      if (max - min < 40) continue; // grey or white: no hue to speak of
+      const h = max === r ? ((gr - b) / (max - min)) * 60 : max === gr ? (2 + (b - r) / (max - min)) * 60 : (4 + (r - gr) / (max - min)) * 60;
+      const deg = (h + 360) % 360;
+      if (deg >= hue[0] && deg <= hue[1]) inHue++;
+    }
+    return { total: d.length / 4, nonWhite, inHue };
+  }, { b64: png.toString("base64"), hue });
 }

@@ -1,30 +1,64 @@
-// The web page in real headless Chromium: load a model, paste molecules, predict in workers; numbers match the Node CLI.
+// The web page in real headless Chromium: models, molecules, predictions in workers matching the Node CLI, the parity
+// plot, and the clicked molecule in 3D with its density isosurface (the same cube as `qdf density`).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import type { Page } from "playwright-core";
+import { readCube } from "../../src/io/cube.js";
 import { repoRoot, sharedPath } from "../shared.js";
-import { builtFolder, launch, serve } from "./harness.js";
+import { builtFolder, launch, pixelCounts, serve } from "./harness.js";
 
 const modelPath = sharedPath("reference", "pretrained_under14.safetensors");
 const fixture = join(repoRoot, "test", "fixtures", "browser-molecules.txt");
+const qdf = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, "bin", "qdf.js"), ...args], { encoding: "utf8" });
+/** The hue of the page's isosurface (#2b7bba: 206 degrees), away from 3Dmol's atom colours (N is 230, O 0, C grey). */
+const SURFACE_HUE: [number, number] = [195, 218];
 
 /** The CLI's predictions for the fixture (in-process, --workers 0): id -> predicted, and the MAE it reports. */
-function cliPredictions(): { predicted: Map<string, number>; mae: number; stderr: string } {
-  const run = spawnSync(process.execPath, [join(repoRoot, "bin", "qdf.js"), "predict", "--model", modelPath, fixture, "--workers", "0"],
-    { encoding: "utf8" });
+function cliPredictions(): { predicted: Map<string, number>; mae: number } {
+  const run = qdf("predict", "--model", modelPath, fixture, "--workers", "0");
   assert.is(run.status, 1, `the fixture has one bad molecule, so exit code 1; stderr: ${run.stderr}`);
   const predicted = new Map<string, number>();
-  for (const line of run.stdout.trim().split("\n").slice(1)) {
-    const [id, p] = line.split("\t");
-    predicted.set(id!, Number(p));
+  const [head, ...lines] = run.stdout.trim().split("\n");
+  const cols = head!.split("\t");
+  const idCol = cols.indexOf("id"), predCol = cols.findIndex((c) => c.startsWith("predicted"));
+  for (const line of lines) {
+    const cells = line.split("\t");
+    if (cells[predCol]) predicted.set(cells[idCol]!, Number(cells[predCol]));
   }
-  const mae = Number(/MAE (\S+)/.exec(run.stderr)?.[1]);
-  return { predicted, mae, stderr: run.stderr };
+  return { predicted, mae: Number(/MAE (\S+)/.exec(run.stderr)?.[1]) };
 }
 
-test("the page predicts the fixture in workers, like the CLI to 1e-5, with the bad molecule's error in its row", async () => {
+/** `qdf density`'s rho cube for the fixture's molecule `id`. */
+function cliCube(id: string, tmp: string): string {
+  const blocks = readFileSync(fixture, "utf8").split(/\n\s*\n/);
+  const input = join(tmp, "one.txt");
+  writeFileSync(input, `${blocks.find((b) => b.trim().startsWith(id))!.trim()}\n`);
+  const run = qdf("density", "--model", modelPath, input, "--out", join(tmp, "cubes"));
+  assert.is(run.status, 0, `qdf density: ${run.stderr}`);
+  return readFileSync(join(tmp, "cubes", `${id}.rho.cube`), "utf8");
+}
+
+/** Waits for the 3D panel to finish the molecule `id` (its density drawn, or its error shown). */
+async function viewerDone(page: Page, id: string): Promise<string> {
+  await page.waitForFunction((want) => {
+    const v = document.getElementById("viewer")!;
+    return v.dataset.molecule === want && (v.dataset.state === "done" || v.dataset.state === "error");
+  }, id, { timeout: 60_000 });
+  return (await page.getAttribute("#viewer", "data-state"))!;
+}
+
+async function predictText(page: Page, text: string): Promise<void> {
+  await page.fill("#molecules", text);
+  await page.click("#predict");
+  await page.waitForSelector("body[data-state=done], body[data-state=error]", { timeout: 120_000 });
+  assert.is(await page.getAttribute("body", "data-state"), "done", `status: ${await page.textContent("#status")}`);
+}
+
+test("the page predicts like the CLI, plots predicted against true, and draws the clicked molecule's density in 3D", async () => {
   const root = builtFolder("page", "npm run build");
   const cli = cliPredictions();
   assert.is(cli.predicted.size, 5);
@@ -32,37 +66,50 @@ test("the page predicts the fixture in workers, like the CLI to 1e-5, with the b
   // server started before a failed launch kept the whole test run from ever exiting).
   const browser = await launch();
   let opened: Awaited<ReturnType<typeof serve>> | undefined;
+  const tmp = mkdtempSync(join(tmpdir(), "qdf-page-"));
   try {
     const server = opened = await serve(root, { "/test-model.safetensors": modelPath });
     const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1240, height: 900 });
     const problems: string[] = [];
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()} (${m.location().url})`); });
     page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
     // Offline: nothing but the local server (and data:/blob: URLs) may be asked for anything.
     page.on("request", (r) => { if (!/^(data:|blob:)/.test(r.url()) && !r.url().startsWith(server.url)) problems.push(`network: ${r.url()}`); });
-    // No model shipped in models/ yet (or none listed): the page asks for one. With one listed, it is preloaded.
+
+    // The default: the build lists the shipped models, the default first; the page ticks that one only.
     await page.goto(server.url);
     await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
     const listed = JSON.parse(readFileSync(join(root, "models", "index.json"), "utf8")) as string[];
-    if (listed.length === 0) assert.match((await page.textContent("#modelStatus"))!, /choose a \.safetensors file/);
-    else assert.match((await page.textContent("#modelStatus"))!, /^qdf-qm9-under14\.safetensors: atomization energy/, "the default model");
-    // Preloaded by ?model= (the shipped model, models/*.safetensors, is preloaded the same way from models/index.json).
+    assert.ok(listed.length > 0, "models/ ships a model");
+    const catalogue = join(repoRoot, "models", "models.json");
+    if (existsSync(catalogue)) {
+      const def = (JSON.parse(readFileSync(catalogue, "utf8")) as { file: string; default?: boolean }[]).find((m) => m.default);
+      assert.is(basename(listed[0]!), def?.file, "the default model is listed first");
+    }
+    assert.is(basename(listed[0]!), "qdf-qm9-under14.safetensors", "the published model is the page's default");
+    assert.match((await page.textContent("#modelStatus"))!, new RegExp(`^${basename(listed[0]!).replace(/\./g, "\\.")}: atomization energy`));
+    assert.equal(await page.$$eval("#models input:checked", (bs) => bs.map((b) => (b as HTMLElement).dataset.model)), [basename(listed[0]!)]);
+
+    // ?model= preloads a model instead (here the published model from ../shared, which the CLI runs too).
     await page.goto(`${server.url}?model=test-model.safetensors`);
     await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
     assert.match((await page.textContent("#modelStatus"))!, /^test-model\.safetensors: atomization energy \(eV\)/);
-    // And chosen with the file input.
-    await page.setInputFiles("#modelFile", modelPath);
-    await page.waitForFunction(() => document.getElementById("modelStatus")!.textContent!.startsWith("pretrained_under14"), null, { timeout: 30_000 });
-    await page.fill("#molecules", readFileSync(fixture, "utf8"));
-    await page.click("#predict");
-    await page.waitForSelector("body[data-state=done], body[data-state=error]", { timeout: 120_000 });
-    const status = await page.textContent("#status");
-    assert.is(await page.getAttribute("body", "data-state"), "done", `status: ${status}`);
 
+    // xyz without true values: predicted only, no true/error columns, no parity plot.
+    await predictText(page, readFileSync(join(repoRoot, "test", "fixtures", "water.xyz"), "utf8"));
+    assert.is(await page.$$eval("#results tbody td.c-pred[data-values]", (tds) => tds.length), 1);
+    assert.ok(await page.$eval("#results", (t) => t.classList.contains("no-true")));
+    assert.is(await page.getAttribute("#parity", "data-points"), "0");
+    assert.ok(await page.isVisible("#parityEmpty"), "the plot's placeholder says why there is no plot");
+    assert.is(await page.textContent("#summary"), "");
+
+    // The fixture: five molecules with true values and one with an element the model never saw.
+    await predictText(page, readFileSync(fixture, "utf8"));
     const rows = await page.$$eval("#results tbody tr", (trs) => trs.map((tr) => ({
       id: (tr as HTMLElement).dataset.id!,
-      predicted: tr.querySelector("td[data-values]")?.getAttribute("data-values") ?? null,
+      predicted: tr.querySelector("td.c-pred")?.getAttribute("data-values") ?? null,
       error: tr.querySelector("td.error")?.textContent ?? null,
     })));
     assert.equal(rows.map((r) => r.id), [...cli.predicted.keys(), "silane_unseen_element"], "rows in input order");
@@ -75,28 +122,74 @@ test("the page predicts the fixture in workers, like the CLI to 1e-5, with the b
     assert.is(rows[5]!.predicted, null);
     const mae = Number(await page.getAttribute("#summary", "data-mae"));
     assert.ok(Math.abs(mae - cli.mae) <= 1e-5, `MAE page ${mae}, CLI ${cli.mae}`);
-    assert.ok((await page.textContent("#summary"))!.includes("eV"));
+    assert.match((await page.textContent("#results thead"))!, /predicted \(eV\)/, "the unit in the header");
     assert.ok(!(await page.isDisabled("#download")), "TSV download enabled");
     assert.is(await page.$eval("#progress", (p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max].join("/")), "6/6");
 
-    // xyz input without true values: predicted only, the true/error columns hidden.
-    await page.fill("#molecules", readFileSync(join(repoRoot, "test", "fixtures", "water.xyz"), "utf8"));
-    await page.click("#predict");
-    await page.waitForSelector("body[data-state=done]", { timeout: 60_000 });
-    assert.is(await page.$$eval("#results tbody tr td[data-values]", (tds) => tds.length), 1);
-    assert.ok(await page.$eval("#results", (t) => t.classList.contains("no-true")));
-    assert.is(await page.textContent("#summary"), "");
+    // The parity plot: a point per molecule with true values, at its (true, predicted).
+    assert.is(await page.getAttribute("#parity", "data-points"), "5");
+    const points = await page.$$eval("#parity circle.point", (cs) => cs.map((c) => ({
+      index: Number((c as SVGElement).dataset.index), cx: Number(c.getAttribute("cx")), cy: Number(c.getAttribute("cy")),
+    })));
+    assert.is(points.length, 5);
+    assert.equal(points.map((p) => p.index).sort(), [0, 1, 2, 3, 4]);
+    assert.ok(!(await page.isVisible("#parityEmpty")));
 
-    // Back to the fixture for the screenshot.
-    await page.fill("#molecules", readFileSync(fixture, "utf8"));
-    await page.click("#predict");
-    await page.waitForSelector("body[data-state=done]", { timeout: 60_000 });
+    // After the run the first molecule is in 3D with its density; then a click on the third row shows that one.
+    assert.is(await viewerDone(page, rows[0]!.id), "done", (await page.textContent("#densityStatus"))!);
+    const third = rows[2]!.id;
+    await page.click(`#results tbody tr[data-index="2"]`);
+    assert.is(await viewerDone(page, third), "done", (await page.textContent("#densityStatus"))!);
+    assert.ok(Number(await page.getAttribute("#viewer", "data-surfaces")) >= 1, "the isosurface is drawn");
+    const atoms = await page.textContent(`#results tbody tr[data-index="2"] td.c-atoms`);
+    assert.is(await page.getAttribute("#viewer", "data-atoms"), atoms);
+    assert.ok(await page.$eval("#results tbody tr[data-index=\"2\"]", (tr) => tr.classList.contains("selected")));
+    assert.is(await page.getAttribute("#parity circle.point[r=\"7\"]", "data-index"), "2", "the plot marks the selected molecule");
+    const drawn = await pixelCounts(page, await page.locator("#viewer").screenshot(), SURFACE_HUE);
+    assert.ok(drawn.nonWhite > drawn.total * 0.03, `the 3D canvas is not blank: ${drawn.nonWhite} of ${drawn.total} pixels drawn`);
+    assert.ok(drawn.inHue > drawn.total * 0.01, `the isosurface's colour covers ${drawn.inHue} of ${drawn.total} pixels`);
+
+    // The density is the model's, the same cube as `qdf density` to float32 rounding.
+    const download = page.waitForEvent("download", { timeout: 10_000 });
+    await page.click("#cubeDownload");
+    const file = await download;
+    assert.is(file.suggestedFilename(), `${third}.rho.cube`);
+    const pageCube = readCube(readFileSync((await file.path())!, "utf8"));
+    const want = readCube(cliCube(third, tmp));
+    assert.equal(pageCube.shape, want.shape);
+    let worst = 0, top = 0;
+    want.values.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - pageCube.values[i]!)); top = Math.max(top, v); });
+    assert.ok(worst <= 1e-5 * top, `page rho vs qdf density: max |diff| ${worst} (largest rho ${top})`);
+
+    // A molecule the model can't take: shown, with the density's error and no surface; none of the surface's colour.
+    await page.click("#parity circle.point[data-index=\"0\"]");
+    assert.is(await viewerDone(page, rows[0]!.id), "done");
+    await page.click(`#results tbody tr[data-index="5"]`);
+    assert.is(await viewerDone(page, "silane_unseen_element"), "error");
+    assert.match((await page.textContent("#densityStatus"))!, /Si/);
+    assert.is(await page.getAttribute("#viewer", "data-surfaces"), "0");
+    const bare = await pixelCounts(page, await page.locator("#viewer").screenshot(), SURFACE_HUE);
+    assert.ok(bare.nonWhite > 0 && bare.inHue < drawn.inHue / 20, `no isosurface: ${bare.inHue} pixels of its colour`);
+
+    // A cube file opened on the page (what `qdf density` writes): its atoms and isosurface.
+    const saved = join(tmp, file.suggestedFilename());
+    await file.saveAs(saved);
+    await page.setInputFiles("#cubeFile", saved);
+    await page.waitForFunction(() => document.getElementById("viewer")!.dataset.state === "done" &&
+      document.getElementById("densityTitle")!.textContent!.includes(".rho.cube"), null, { timeout: 30_000 });
+    assert.is(await page.getAttribute("#viewer", "data-atoms"), atoms);
+    assert.ok(Number(await page.getAttribute("#viewer", "data-surfaces")) >= 1);
+
+    // Back to the third molecule for the screenshot.
+    await page.click(`#results tbody tr[data-index="2"]`);
+    assert.is(await viewerDone(page, third), "done");
     mkdirSync(join(repoRoot, "artifacts"), { recursive: true });
     await page.screenshot({ path: join(repoRoot, "artifacts", "browser-page.png"), fullPage: true });
     assert.equal(problems, [], "no page errors, console errors or failed requests");
   } finally {
     await browser.close();
     await opened?.close();
+    rmSync(tmp, { recursive: true, force: true });
   }
 });
 

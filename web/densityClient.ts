@@ -1,0 +1,55 @@
+// The page's side of the density worker: one worker for the page's (first) model, restarted when the model changes.
+import { releaseProxy, transfer, wrap, type Remote } from "comlink/dist/esm/comlink.mjs";
+import type { Molecule } from "../src/chem/molecule.js";
+import type { DensityWorkerApi } from "./densityWorker.js";
+
+export interface DensityResult {
+  cube: string;
+  summary: Record<string, unknown>;
+}
+
+export class DensityClient {
+  private worker: Worker | null = null;
+  private api: Remote<DensityWorkerApi> | null = null;
+  private ready: Promise<void> | null = null;
+  private modelBytes: Uint8Array | null = null;
+
+  /** The model rho comes from; the worker (re)loads it on the next request. */
+  setModel(bytes: Uint8Array | null): void {
+    if (bytes === this.modelBytes) return;
+    this.close();
+    this.modelBytes = bytes;
+  }
+
+  /** rho of `molecule` on a box grid of `spacing` angstrom (qdf density's default 0.2): cube text and summary. */
+  async rho(molecule: Molecule, spacing = 0.2): Promise<DensityResult> {
+    if (!this.modelBytes) throw new Error("no model loaded");
+    if (!this.api) {
+      const worker = this.worker = new Worker(new URL("./densityWorker.js", import.meta.url), { type: "module" });
+      const api = this.api = wrap<DensityWorkerApi>(worker);
+      const copy = new Uint8Array(this.modelBytes);
+      this.ready = api.init(transfer(copy, [copy.buffer]));
+      // A worker that fails to load never answers: surface its error event instead of waiting forever.
+      const failed = new Promise<never>((_, reject) => worker.addEventListener("error", (e) => {
+        e.preventDefault();
+        reject(new Error(`density worker failed: ${e.message || "could not load"}`));
+      }));
+      this.ready = Promise.race([this.ready, failed]);
+    }
+    try {
+      await this.ready;
+      return await this.api.rho(molecule, spacing);
+    } catch (e) {
+      if (/worker failed|no model/.test((e as Error).message)) this.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.api?.[releaseProxy]();
+    this.worker?.terminate();
+    this.api = null;
+    this.worker = null;
+    this.ready = null;
+  }
+}
