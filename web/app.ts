@@ -37,7 +37,7 @@ interface PageModel {
   use: boolean;
 }
 
-/** Every model loaded; the ticked ones predict. Pools are made on first use and kept while models and workers stay. */
+/** Every model loaded; the chosen one predicts. Pools are made on first use and kept while models and workers stay. */
 const models: PageModel[] = [];
 let pools: { key: string; pools: Promise<PredictPool[]> } | null = null;
 /** The last run: its inputs (a molecule per row, or none where parsing failed) and results, by row. */
@@ -60,11 +60,11 @@ async function dropPools(): Promise<void> {
   if (old) for (const p of (await old.pools.catch(() => [])) as PredictPool[]) await p.close();
 }
 
-/** The model line: what the ticked models predict (an ensemble's members must agree on property and outputs). */
+/** The model line: what the chosen model predicts. */
 function describeModels(): void {
   const use = ticked();
   modelStatus.className = "";
-  if (use.length === 0) modelStatus.textContent = models.length ? "tick a model" : "no model loaded: choose a .safetensors file";
+  if (use.length === 0) modelStatus.textContent = models.length ? "choose a model" : "no model loaded: choose a .safetensors file";
   else if (use.length === 1) {
     const c = use[0]!.config;
     modelStatus.textContent = `${use[0]!.name}: ${c.property}, ${c.outputs} output(s), dim ${c.dim}`;
@@ -77,11 +77,11 @@ function describeModels(): void {
 function renderModels(): void {
   modelList.replaceChildren(...models.map((m) => {
     const li = document.createElement("li");
-    const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: m.use });
+    const box = Object.assign(document.createElement("input"), { type: "radio", name: "model", checked: m.use });
     box.dataset.model = m.name;
     box.addEventListener("change", async () => {
-      if (busy) { box.checked = m.use; return; }
-      m.use = box.checked;
+      if (busy) { renderModels(); return; }
+      for (const other of models) other.use = other === m;
       await dropPools();
       describeModels();
       setState("ready");
@@ -95,8 +95,8 @@ function renderModels(): void {
   }));
 }
 
-/** Adds a model (validated before any worker starts); `only` unticks the others (a model chosen to replace them). */
-async function addModel(name: string, bytes: Uint8Array, only: boolean): Promise<void> {
+/** Adds a model (validated before any worker starts) and chooses it. */
+async function addModel(name: string, bytes: Uint8Array): Promise<void> {
   if (busy) {
     modelStatus.textContent = "wait for the prediction to finish before changing the models";
     return;
@@ -106,7 +106,7 @@ async function addModel(name: string, bytes: Uint8Array, only: boolean): Promise
     await dropPools();
     const old = models.findIndex((m) => m.name === name);
     if (old >= 0) models.splice(old, 1);
-    if (only) for (const m of models) m.use = false;
+    for (const m of models) m.use = false;
     models.push({ name, bytes, config, use: true });
     renderModels();
     describeModels();
@@ -124,24 +124,18 @@ async function fetchModel(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/**
- * ?model=URL (repeatable: an ensemble), else the models the build listed in models/index.json, the default first and
- * the only one ticked; else the user chooses one.
- */
+/** ?model=URL, else the models the build listed in models/index.json, the default first and chosen; else none. */
 async function preload(): Promise<void> {
-  const fromQuery = new URLSearchParams(location.search).getAll("model");
-  let urls = fromQuery, tickAll = true;
+  let urls = new URLSearchParams(location.search).getAll("model");
   if (urls.length === 0) {
-    tickAll = false;
     try {
       urls = (await (await fetch("models/index.json")).json()) as string[];
     } catch { /* no list: nothing to preload */ }
   }
-  for (const [i, url] of urls.entries()) {
+  for (const url of urls) {
     modelStatus.textContent = `loading ${url}...`;
     try {
-      await addModel(url.split("/").pop()!, await fetchModel(url), false);
-      if (!tickAll && i > 0) models[models.length - 1]!.use = false;
+      await addModel(url.split("/").pop()!, await fetchModel(url));
     } catch (e) {
       modelStatus.className = "error";
       modelStatus.textContent = `could not load ${url}: ${(e as Error).message}; choose a model file`;
@@ -149,14 +143,15 @@ async function preload(): Promise<void> {
       return;
     }
   }
+  // The first listed (the default) is the one chosen.
+  models.forEach((m, i) => { m.use = i === 0; });
   renderModels();
   describeModels();
   setState("ready");
 }
 
 modelFile.addEventListener("change", async () => {
-  const files = Array.from(modelFile.files ?? []);
-  for (const [i, f] of files.entries()) await addModel(f.name, new Uint8Array(await f.arrayBuffer()), i === 0);
+  for (const f of Array.from(modelFile.files ?? [])) await addModel(f.name, new Uint8Array(await f.arrayBuffer()));
 });
 moleculeFile.addEventListener("change", async () => {
   const f = moleculeFile.files?.[0];
@@ -174,7 +169,7 @@ body.addEventListener("drop", async (e) => {
   e.preventDefault();
   body.classList.remove("over");
   for (const f of Array.from(e.dataTransfer?.files ?? [])) {
-    if (/\.safetensors$/i.test(f.name)) await addModel(f.name, new Uint8Array(await f.arrayBuffer()), false);
+    if (/\.safetensors$/i.test(f.name)) await addModel(f.name, new Uint8Array(await f.arrayBuffer()));
     else if (/\.cube?$/i.test(f.name)) await density.openCube(f.name, await f.text());
     else {
       moleculesText.value = await f.text();
@@ -205,9 +200,8 @@ function getPools(workers: number): Promise<PredictPool[]> {
   return pools!.pools;
 }
 
-/** Results in input order: one model's, or an ensemble's mean and standard deviation. */
+/** Results in input order. */
 function predictAll(all: PredictPool[], items: ParseItem[]): AsyncIterable<PageResult> {
-  if (all.length > 1) throw new Error("ensembles: not in this build's library yet");
   return all[0]!.predictStream(items);
 }
 
