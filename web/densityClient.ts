@@ -14,11 +14,12 @@ export class DensityClient {
   private ready: Promise<void> | null = null;
   private modelBytes: Uint8Array | null = null;
 
-  /** The model rho comes from; the worker (re)loads it on the next request. */
-  setModel(bytes: Uint8Array | null): void {
-    if (bytes === this.modelBytes) return;
+  /** The model rho comes from; the worker (re)loads it on the next request. True when the model changed. */
+  setModel(bytes: Uint8Array | null): boolean {
+    if (bytes === this.modelBytes) return false;
     this.close();
     this.modelBytes = bytes;
+    return true;
   }
 
   /** rho of `molecule` on a box grid of `spacing` angstrom (qdf density's default 0.2): cube text and summary. */

@@ -1,6 +1,6 @@
 // The page's 3D panel: the selected molecule, rho from the page's model as an isosurface, isovalue, cube in and out.
 import type { Molecule } from "../src/chem/molecule.js";
-import { DensityClient } from "./densityClient.js";
+import { DensityClient, type DensityResult } from "./densityClient.js";
 import { MoleculeView } from "./moleculeView.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -18,6 +18,8 @@ export class DensityPanel {
   private readonly density = new DensityClient();
   private view: Promise<MoleculeView> | null = null;
   private cube: { name: string; text: string } | null = null;
+  /** Densities already computed under the current model, by molecule (clicking back is instant). */
+  private computed = new WeakMap<Molecule, Promise<DensityResult>>();
   /** Bumped by every request, so a slow answer for an earlier row never replaces a later one. */
   private request = 0;
 
@@ -33,7 +35,7 @@ export class DensityPanel {
 
   /** The model rho comes from (null: none loaded). */
   setModel(bytes: Uint8Array | null): void {
-    this.density.setModel(bytes);
+    if (this.density.setModel(bytes)) this.computed = new WeakMap();
   }
 
   private getView(): Promise<MoleculeView> {
@@ -58,17 +60,22 @@ export class DensityPanel {
       if (request !== this.request) return;
       view.showMolecule(m);
       this.setStatus(`${m.id}: computing rho...`);
-      const t0 = performance.now();
-      const { cube, summary } = await this.density.rho(m);
+      let job = this.computed.get(m);
+      if (!job) {
+        job = this.density.rho(m);
+        this.computed.set(m, job);
+        job.catch(() => this.computed.delete(m)); // a failure is retried on the next click
+      }
+      const { cube, summary } = await job;
       if (request !== this.request) return;
       this.cube = { name: `${m.id}.rho.cube`, text: cube };
       const range = view.showCube(cube, Number(this.iso.value), this.opaque.checked, false);
       this.afterCube(range.max);
-      const grid = summary.grid as { shape: number[] };
-      this.setStatus(`${m.id}: rho from the model, ${summary.nElectrons} electrons, ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-      this.info.textContent = `grid ${grid.shape.join(" x ")} at 0.2 A; largest rho ${Number(summary.maxRho).toExponential(3)} ` +
-        `near atom ${(summary.maxRhoNearestAtom as { index: number; symbol: string }).index} (${(summary.maxRhoNearestAtom as { symbol: string }).symbol}); ` +
-        `rho in model units (sums to the electron count over the field points)`;
+      const grid = summary.grid as { shape: number[]; spacingAngstrom: number };
+      const near = summary.maxRhoNearestAtom as { index: number; symbol: string };
+      this.setStatus(`${m.id}: rho from the model, ${summary.nElectrons} electrons (computed in ${summary.seconds} s)`);
+      this.info.textContent = `grid ${grid.shape.join(" x ")} at ${grid.spacingAngstrom} A; largest rho ` +
+        `${Number(summary.maxRho).toExponential(3)} near atom ${near.index} (${near.symbol}); rho in ${summary.rhoUnits}`;
       this.viewerEl.dataset.state = "done";
     } catch (e) {
       if (request !== this.request) return;
