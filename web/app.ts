@@ -95,25 +95,38 @@ function renderModels(): void {
   }));
 }
 
-/** Adds a model (validated before any worker starts) and chooses it. */
+/** Adds a model (validated before any worker starts; one of the same name is replaced) and chooses it. */
 async function addModel(name: string, bytes: Uint8Array): Promise<void> {
+  const { config } = readModelFile(bytes);
+  await dropPools();
+  const old = models.findIndex((m) => m.name === name);
+  if (old >= 0) models.splice(old, 1);
+  for (const m of models) m.use = false;
+  models.push({ name, bytes, config, use: true });
+}
+
+function modelsChanged(): void {
+  renderModels();
+  describeModels();
+  setState("ready");
+}
+
+function modelError(text: string): void {
+  modelStatus.className = "error";
+  modelStatus.textContent = text;
+}
+
+/** A model file the user gave (button or drop): added and chosen, or its error shown. */
+async function userModel(f: File): Promise<void> {
   if (busy) {
     modelStatus.textContent = "wait for the prediction to finish before changing the models";
     return;
   }
   try {
-    const { config } = readModelFile(bytes);
-    await dropPools();
-    const old = models.findIndex((m) => m.name === name);
-    if (old >= 0) models.splice(old, 1);
-    for (const m of models) m.use = false;
-    models.push({ name, bytes, config, use: true });
-    renderModels();
-    describeModels();
-    setState("ready");
+    await addModel(f.name, new Uint8Array(await f.arrayBuffer()));
+    modelsChanged();
   } catch (e) {
-    modelStatus.className = "error";
-    modelStatus.textContent = `${name}: ${(e as Error).message}`;
+    modelError(`${f.name}: ${(e as Error).message}`);
     setState(models.length ? "ready" : "error");
   }
 }
@@ -124,7 +137,10 @@ async function fetchModel(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** ?model=URL, else the models the build listed in models/index.json, the default first and chosen; else none. */
+/**
+ * ?model=URL, else the models the build listed in models/index.json, the default first and chosen; else none. The
+ * page is "ready" only when all are in.
+ */
 async function preload(): Promise<void> {
   let urls = new URLSearchParams(location.search).getAll("model");
   if (urls.length === 0) {
@@ -132,26 +148,22 @@ async function preload(): Promise<void> {
       urls = (await (await fetch("models/index.json")).json()) as string[];
     } catch { /* no list: nothing to preload */ }
   }
+  const failed: string[] = [];
   for (const url of urls) {
     modelStatus.textContent = `loading ${url}...`;
     try {
       await addModel(url.split("/").pop()!, await fetchModel(url));
     } catch (e) {
-      modelStatus.className = "error";
-      modelStatus.textContent = `could not load ${url}: ${(e as Error).message}; choose a model file`;
-      setState("ready");
-      return;
+      failed.push(`could not load ${url}: ${(e as Error).message}`);
     }
   }
-  // The first listed (the default) is the one chosen.
   models.forEach((m, i) => { m.use = i === 0; });
-  renderModels();
-  describeModels();
-  setState("ready");
+  modelsChanged();
+  if (failed.length) modelError(`${failed.join("; ")}${models.length ? "" : "; choose a model file"}`);
 }
 
 modelFile.addEventListener("change", async () => {
-  for (const f of Array.from(modelFile.files ?? [])) await addModel(f.name, new Uint8Array(await f.arrayBuffer()));
+  for (const f of Array.from(modelFile.files ?? [])) await userModel(f);
 });
 moleculeFile.addEventListener("change", async () => {
   const f = moleculeFile.files?.[0];
@@ -169,7 +181,7 @@ body.addEventListener("drop", async (e) => {
   e.preventDefault();
   body.classList.remove("over");
   for (const f of Array.from(e.dataTransfer?.files ?? [])) {
-    if (/\.safetensors$/i.test(f.name)) await addModel(f.name, new Uint8Array(await f.arrayBuffer()));
+    if (/\.safetensors$/i.test(f.name)) await userModel(f);
     else if (/\.cube?$/i.test(f.name)) await density.openCube(f.name, await f.text());
     else {
       moleculesText.value = await f.text();

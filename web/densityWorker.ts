@@ -17,10 +17,13 @@ const densityWorkerApi = {
     model = await loadModel(modelBytes);
   },
 
-  /** The cube file and densityJob's summary (electrons, grid, largest rho) of one molecule; throws for unseen elements. */
+  /**
+   * The cube file and densityJob's summary (electrons, grid, largest rho) of one molecule, rho in electrons/bohr^3
+   * (`qdf density --units electrons`, so isovalues compare with DFT cubes); throws for elements the model never saw.
+   */
   rho(molecule: Molecule, spacing: number): { cube: string; summary: Record<string, unknown> } {
     if (!model) throw new Error("the density worker has no model: init() first");
-    const { summary, files } = densityJob(model, molecule, { spacing });
+    const { summary, files } = densityJob(model, molecule, { spacing, units: "electrons" });
     return { cube: files[0]!.data as string, summary };
   },
 };

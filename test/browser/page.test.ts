@@ -32,12 +32,12 @@ function cliPredictions(): { predicted: Map<string, number>; mae: number } {
   return { predicted, mae: Number(/MAE (\S+)/.exec(run.stderr)?.[1]) };
 }
 
-/** `qdf density`'s rho cube for the fixture's molecule `id`. */
+/** `qdf density --units electrons`'s rho cube for the fixture's molecule `id`. */
 function cliCube(id: string, tmp: string): string {
   const blocks = readFileSync(fixture, "utf8").split(/\n\s*\n/);
   const input = join(tmp, "one.txt");
   writeFileSync(input, `${blocks.find((b) => b.trim().startsWith(id))!.trim()}\n`);
-  const run = qdf("density", "--model", modelPath, input, "--out", join(tmp, "cubes"));
+  const run = qdf("density", "--model", modelPath, input, "--units", "electrons", "--out", join(tmp, "cubes"));
   assert.is(run.status, 0, `qdf density: ${run.stderr}`);
   return readFileSync(join(tmp, "cubes", `${id}.rho.cube`), "utf8");
 }
