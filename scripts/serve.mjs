@@ -83,7 +83,7 @@ export function startServer({ root, port = 8080, host = "127.0.0.1", extra = {},
 
 const USAGE = `usage: node scripts/serve.mjs [ROOT] [--port N]   (npm run serve -- --port N)
 
-Serves ROOT (default dist/page, the web page; dist/density-page is the density viewer) on http://127.0.0.1:N/.
+Serves ROOT (default dist/page, the web page) on http://127.0.0.1:N/.
   --port N    the port (default 8080, or $PORT); if it is in use, a free port is taken instead and printed
   -h, --help  this help`;
 
@@ -117,7 +117,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const cli = parseCli(process.argv.slice(2));
   const root = cli.root ?? fileURLToPath(new URL("../dist/page", import.meta.url));
   if (!existsSync(join(root, "index.html"))) {
-    process.stderr.write(`serve: ${join(root, "index.html")} not found: build it first (npm run build, or npm run build:density-page)\n`);
+    process.stderr.write(`serve: ${join(root, "index.html")} not found: build it first (npm run build, or npm run build:page)\n`);
     process.exit(1);
   }
   try {
