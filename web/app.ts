@@ -1,11 +1,12 @@
 // The web page's script: models (shipped or chosen), molecules pasted or uploaded, predictions in workers, the table,
 // the parity plot and the selected molecule's density in 3D.
 import type { Molecule } from "../src/chem/molecule.js";
-import { iterateMolecules, type ParseItem } from "../src/chem/parse.js";
+import { iterateInputItems, type InputItem, type ParseItem } from "../src/chem/parse.js";
 import { meanAbsoluteError } from "../src/api/predict.js";
 import { propertyUnit, tsvHeader, tsvRow } from "../src/io/predictionsTsv.js";
 import { readModelFile } from "../src/model/modelFile.js";
 import type { QdfConfig } from "../src/model/config.js";
+import { EmbedPool } from "../src/workers/embedPool.js";
 import { PredictPool } from "../src/workers/pool.js";
 import { DensityPanel } from "./densityPanel.js";
 import { drawParity, markParity, type ParityPoint } from "./parityPlot.js";
@@ -43,6 +44,8 @@ let pools: { key: string; pools: Promise<PredictPool[]> } | null = null;
 /** The last run: its inputs (a molecule per row, or none where parsing failed) and results, by row. */
 let run: { molecules: (Molecule | null)[]; results: PageResult[]; config: QdfConfig } | null = null;
 let busy = false;
+/** SMILES are built in 3D in these workers (openchemlib, loaded by the first SMILES), kept while the count stays. */
+let embedPool: { workers: number; pool: EmbedPool } | null = null;
 
 const table = new ResultsTable($<HTMLTableElement>("results"), (i) => select(i));
 const density = new DensityPanel();
@@ -170,7 +173,7 @@ moleculeFile.addEventListener("change", async () => {
   if (!f) return;
   moleculesText.value = await f.text();
   moleculesText.dataset.fileName = f.name;
-  if (/\.xyz$/i.test(f.name)) formatSelect.value = "xyz";
+  formatSelect.value = "auto"; // the file's extension decides
 });
 moleculesText.addEventListener("input", () => delete moleculesText.dataset.fileName);
 
@@ -210,6 +213,24 @@ function getPools(workers: number): Promise<PredictPool[]> {
     pools = { key, pools: made };
   }
   return pools!.pools;
+}
+
+/** The input with its SMILES built in 3D (in workers, with progress); molecules and errors stay in place. */
+async function embedded(input: InputItem[], workers: number): Promise<ParseItem[]> {
+  const smiles = input.filter((it) => "record" in it).length;
+  if (smiles === 0) return input as ParseItem[];
+  if (embedPool?.workers !== workers) {
+    await embedPool?.pool.close();
+    embedPool = { workers, pool: new EmbedPool({ workers }) };
+  }
+  const items: ParseItem[] = [];
+  progress.max = input.length;
+  for await (const it of embedPool.pool.embedStream(input)) {
+    items.push(it);
+    progress.value = items.length;
+    status.textContent = `building ${smiles} SMILES in 3D (openchemlib, MMFF94s): ${items.length} / ${input.length}`;
+  }
+  return items;
 }
 
 /** Results in input order. */
@@ -255,9 +276,10 @@ async function predict(): Promise<void> {
   selected = null;
   try {
     const fileName = moleculesText.dataset.fileName ?? "input";
-    const items: ParseItem[] = [...iterateMolecules(moleculesText.value, { fileName, format: formatSelect.value as "auto" })];
-    if (items.length === 0) throw new Error("no molecules: paste some or choose a file");
     const workers = Math.max(1, Math.floor(Number(workersInput.value) || 1));
+    const input = [...iterateInputItems(moleculesText.value, { fileName, format: formatSelect.value as "auto" })];
+    if (input.length === 0) throw new Error("no molecules: paste some or choose a file");
+    const items = await embedded(input, workers);
     const all = await getPools(workers);
     const config = use[0]!.config;
     const unit = tableUnit(config);
