@@ -8,6 +8,7 @@ import { modelErrors } from "../evaluate/errors.js";
 import { errorsTsv, type NamedErrors } from "../evaluate/table.js";
 import { propertyUnit } from "../io/predictionsTsv.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
+import { defaultModelPath } from "../node/shippedModels.js";
 import { maeBySizePng, parityPng } from "../plot/figures.js";
 import { loadAnyModel, predictStream } from "../predict/predictor.js";
 import type { PredictionResult } from "../predict/result.js";
@@ -16,7 +17,7 @@ import { INPUT_FORMATS, choiceOption, parseCommand, UsageError } from "./args.js
 import type { Command } from "./command.js";
 
 const spec = {
-  usage: "qdf evaluate --model A [--model B ...] DATA [--by-size] [--out PREFIX]",
+  usage: "qdf evaluate [--model A --model B ...] DATA [--by-size] [--out PREFIX]",
   help: `
 Predicts DATA (a file with property lines) with every model and prints a TSV to stdout: model, atoms ("all",
 then with --by-size each atom count), n (molecules), MAE, RMSE and mean signed error (predicted - true), averaged
@@ -25,7 +26,7 @@ line per model; with --by-size) and PREFIX.parity.png (predicted against true, f
 A model's name is its file name without .safetensors, or NAME in --model NAME=FILE.
 
 options:
-  --model [NAME=]FILE   a model file (QDF or GCN); repeat for several
+  --model [NAME=]FILE   a model file (QDF or GCN); repeat for several; default: the shipped published model
   --linear-fit FILE     also evaluate the per-element linear fit (least squares of the targets on element counts)
                         fitted on FILE's molecules, as the model "linear fit"
   --by-size             per atom count rows and the MAE-by-size plot
@@ -56,8 +57,8 @@ async function run(argv: string[]): Promise<number> {
   const args = parseCommand(spec, argv);
   if (!args) return 0;
   const v = args.values;
-  const specs = (v.model as string[] | undefined) ?? [];
-  if (specs.length === 0 && !v["linear-fit"]) throw new UsageError(`no --model given\nusage: ${spec.usage}`);
+  // No --model (and no --linear-fit): the shipped default model, as in every command.
+  const specs = (v.model as string[] | undefined) ?? (v["linear-fit"] ? [] : [defaultModelPath()]);
   if (args.positionals.length !== 1) throw new UsageError(`give exactly one DATA file\nusage: ${spec.usage}`);
   const dataPath = args.positionals[0]!;
   const format = choiceOption(v, "format", INPUT_FORMATS, "auto");

@@ -73,4 +73,12 @@ test("npm run demo predicts with the published model by default, at the MAE the 
   assert.ok(modelsReadme.includes(`\`examples/molecules.txt\`): MAE ${stated} eV`), "models/README.md states the same");
 });
 
+test("qdf evaluate with no --model evaluates the published model", () => {
+  const r = qdf(["evaluate", "examples/molecules.txt"]);
+  assert.is(r.code, 0, r.stderr);
+  const [name, atoms, n, mae] = r.stdout.trim().split("\n")[1]!.split("\t");
+  assert.equal([name, atoms, n], ["qdf-qm9-under14", "all", "10"]);
+  assert.ok(Math.abs(Number(mae) - 0.0803) < 5e-5, `MAE ${mae}`);
+});
+
 test.run();
