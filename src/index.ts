@@ -1,6 +1,6 @@
 // The qdf-wasm library API: parse molecules (SMILES embedded in 3D), load a model, predict, and train, density grids, PyTorch import (README.md).
 export type { Molecule } from "./chem/molecule.js";
-export { parseMolecules, iterateMolecules, MoleculeParseError, type ParseItem } from "./chem/parse.js";
+export { parseMolecules, iterateMolecules, MoleculeParseError, type ParseItem, type ParseFailure } from "./chem/parse.js";
 export { iterateInputItems, embedItems, detectFormat, type InputItem, type MoleculeFormat, type ParseOptions, type SmilesRecord } from "./chem/parse.js";
 export { Embedder, type EmbedOptions } from "./chem/embed.js";
 export { EmbedPool, type EmbedPoolOptions } from "./workers/embedPool.js";
@@ -13,8 +13,12 @@ export { QdfModel } from "./model/qdf.js";
 export { featurize, type MoleculeFeatures } from "./model/features.js";
 export { UnknownOrbitalError } from "./model/orbitals.js";
 export { initBackend, setTfjsWasmPath } from "./model/backend.js";
-export { loadAnyModel, loadModel, predict, predictStream, predictMolecule, meanAbsoluteError, type PredictionResult } from "./api/predict.js";
-export { tsvHeader, tsvRow, propertyUnit } from "./io/predictionsTsv.js";
+export { loadAnyModel, loadModel, predict, predictStream, predictMolecule, meanAbsoluteError, type PredictionResult, type PredictOptions } from "./api/predict.js";
+export { predictEnsemble, predictEnsembleStream, predictEnsembleInWorkers, combineEnsemble } from "./api/predict.js";
+export { applicabilityWarnings, MIN_DISTANCE_A, FRAGMENT_DISTANCE_A } from "./chem/applicability.js";
+export { hillFormula } from "./chem/formula.js";
+export { tableColumns, tableHeader, tableRow, TABLE_FORMATS, type TableFormat, type TableLayout } from "./io/predictionTable.js";
+export { propertyUnit, outputUnit, ENERGY_UNITS, UnitError, type OutputUnit, type EnergyUnit } from "./io/units.js";
 export { lcaoFunction, type LcaoFunction } from "./density/lcaoFunction.js";
 export { evaluateAtPoints, evaluateOnGrid, cutoffRadii, type EvaluateOptions, type PointValues } from "./density/evaluate.js";
 export { boxGrid, type BoxGrid } from "./density/grid.js";

@@ -3,7 +3,8 @@
 import type { Molecule } from "../src/chem/molecule.js";
 import { iterateInputItems, type InputItem, type ParseItem } from "../src/chem/parse.js";
 import { meanAbsoluteError } from "../src/api/predict.js";
-import { propertyUnit, tsvHeader, tsvRow } from "../src/io/predictionsTsv.js";
+import { tableHeader, tableRow, type TableLayout } from "../src/io/predictionTable.js";
+import { outputUnit, propertyUnit } from "../src/io/units.js";
 import { readModelFile } from "../src/model/modelFile.js";
 import type { QdfConfig } from "../src/model/config.js";
 import { EmbedPool } from "../src/workers/embedPool.js";
@@ -324,12 +325,13 @@ async function predict(): Promise<void> {
 
 predictButton.addEventListener("click", () => void predict());
 
-// The same TSV as `qdf predict`.
+// The same TSV as `qdf predict`: a row per molecule, failed ones with their error.
 downloadButton.addEventListener("click", () => {
   if (!run) return;
-  const good = run.results.filter((r) => r.predicted);
-  const withTrue = good[0]?.true !== undefined;
-  const text = tsvHeader(run.config.outputs, withTrue) + good.map((r) => tsvRow(r, withTrue)).join("");
+  const layout: TableLayout = {
+    outputs: run.config.outputs, unit: outputUnit(run.config.property), withTrue: run.results.some((r) => r.true),
+  };
+  const text = tableHeader(layout) + run.results.map((r) => tableRow(r, layout)).join("");
   const a = document.createElement("a");
   a.href = URL.createObjectURL(new Blob([text], { type: "text/tab-separated-values" }));
   a.download = "predictions.tsv";

@@ -69,6 +69,8 @@ export class Embedder {
     try {
       const molecule = this.embedSmiles(record.smiles, record.id);
       if (record.properties) molecule.properties = record.properties;
+      molecule.file = record.file;
+      molecule.line = record.line;
       return { molecule };
     } catch (e) {
       return { error: new MoleculeParseError(record.file, record.line, record.id, (e as Error).message) };

@@ -111,7 +111,11 @@ export interface Atom {
 export function parseAtomLine(text: string, allowAtomicNumber: boolean): Atom | string {
   const t = tokens(text);
   if (t.length !== 4) return `expected 4 columns "symbol x y z", found ${t.length}: "${text.trim()}"`;
-  const sym = t[0]!;
+  return parseAtom(t[0]!, t.slice(1), allowAtomicNumber);
+}
+
+/** An atom from its element token and three coordinate tokens, or the reason they are bad. */
+export function parseAtom(sym: string, coords: string[], allowAtomicNumber: boolean): Atom | string {
   let z: number | undefined;
   if (allowAtomicNumber && /^\d+$/.test(sym)) {
     const n = Number(sym);
@@ -122,15 +126,21 @@ export function parseAtomLine(text: string, allowAtomicNumber: boolean): Atom | 
   if (z === undefined) return `unknown element "${sym}"`;
   const xyz: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const v = parseFiniteNumber(t[i + 1]!, `coordinate ${"xyz"[i]}`);
+    const v = parseFiniteNumber(coords[i]!, `coordinate ${"xyz"[i]}`);
     if (typeof v === "string") return v;
     xyz.push(v);
   }
   return { z, x: xyz[0]!, y: xyz[1]!, zc: xyz[2]! };
 }
 
+/** Where a molecule starts in its input file. */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
 /** Assembles a Molecule from parsed atoms (canonical symbols, f64 coordinates). */
-export function buildMolecule(id: string, atoms: Atom[], properties: number[] | undefined): Molecule {
+export function buildMolecule(id: string, atoms: Atom[], properties: number[] | undefined, origin?: Origin): Molecule {
   const n = atoms.length;
   const atomicNumbers = new Int32Array(n);
   const coords = new Float64Array(n * 3);
@@ -144,5 +154,9 @@ export function buildMolecule(id: string, atoms: Atom[], properties: number[] | 
   });
   const m: Molecule = { id, symbols, atomicNumbers, coords };
   if (properties && properties.length > 0) m.properties = properties;
+  if (origin) {
+    m.file = origin.file;
+    m.line = origin.line;
+  }
   return m;
 }

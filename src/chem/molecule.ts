@@ -11,6 +11,10 @@ export interface Molecule {
   coords: Float64Array;
   /** Property values (the QDF property line), absent for prediction input. */
   properties?: number[];
+  /** The file it was read from, as the parser was told (absent for molecules built in code). */
+  file?: string;
+  /** 1-based line where it starts in that file: the QDF id line, the xyz atom-count line. */
+  line?: number;
 }
 
 /** Sum of Z over the atoms: the molecule's electron count (neutral molecule). */

@@ -1,6 +1,6 @@
 // Molecule input entry point: picks the format (QDF text, xyz, SDF/MOL, SMILES, CSV) and streams molecules and errors.
 import type { Molecule } from "./molecule.js";
-import { MoleculeParseError, type ParseItem } from "./parseError.js";
+import { failureErrors, MoleculeParseError, type ParseItem } from "./parseError.js";
 import { tokens } from "./lineReader.js";
 import { iterateQdf } from "./qdfText.js";
 import { iterateXyz } from "./xyz.js";
@@ -9,7 +9,7 @@ import { iterateSmiles, type SmilesItem, type SmilesRecord } from "./smiles.js";
 import { iterateCsvSmiles } from "./csv.js";
 import type { Embedder } from "./embed.js";
 
-export { MoleculeParseError, type ParseItem } from "./parseError.js";
+export { MoleculeParseError, failureErrors, type ParseFailure, type ParseItem } from "./parseError.js";
 export { iterateQdf } from "./qdfText.js";
 export { iterateXyz } from "./xyz.js";
 export { iterateSdf } from "./sdf.js";
@@ -40,7 +40,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const isAtomLine = (t: string[]) => t.length === 4 && /^[A-Za-z]{1,3}$/.test(t[0]!) && t.slice(1).every((x) => NUMBER.test(x));
 
 /**
- * By extension: `.xyz`; `.sdf`, `.sd`, `.mol`; `.smi`, `.smiles`; `.csv` (or any file when a SMILES column is named).
+ * By extension: `.xyz`, `.extxyz`; `.sdf`, `.sd`, `.mol`; `.smi`, `.smiles`; `.csv` (or any file when a SMILES column is named).
  * Otherwise content decides: a molfile counts line (V2000/V3000) on line 4 is SDF; a first non-blank line that is an
  * integer is an xyz count line, unless it is a QDF block with an integer id: an atom line right after it, and either
  * a numeric last line (the property line) or a block whose length does not fit the count; anything else is QDF text.
@@ -48,7 +48,7 @@ const isAtomLine = (t: string[]) => t.length === 4 && /^[A-Za-z]{1,3}$/.test(t[0
  */
 export function detectFormat(text: string, fileName?: string, smilesColumn?: string): MoleculeFormat {
   const ext = /\.([a-z]+)$/i.exec(fileName ?? "")?.[1]?.toLowerCase();
-  if (ext === "xyz") return "xyz";
+  if (ext === "xyz" || ext === "extxyz") return "xyz";
   if (ext === "sdf" || ext === "sd" || ext === "mol") return "sdf";
   if (ext === "smi" || ext === "smiles") return "smiles";
   if (ext === "csv" || smilesColumn !== undefined) return "csv";
@@ -107,7 +107,7 @@ export function* iterateMolecules(text: string, options: ParseOptions = {}): Gen
   yield* options.embedder ? embedItems(items, options.embedder) : (items as Generator<ParseItem>);
 }
 
-/** Parses everything: molecules in order, and all errors. */
+/** Parses everything: molecules in order, and all errors (every bad line of every failed molecule). */
 export function parseMolecules(
   text: string,
   options: ParseOptions = {},
@@ -116,7 +116,7 @@ export function parseMolecules(
   const errors: MoleculeParseError[] = [];
   for (const item of iterateMolecules(text, options)) {
     if ("molecule" in item) molecules.push(item.molecule);
-    else errors.push(item.error);
+    else errors.push(...failureErrors(item));
   }
   return { molecules, errors };
 }

@@ -20,5 +20,28 @@ export class MoleculeParseError extends Error {
   }
 }
 
-/** One parser output, in input order: a molecule or an error (the parser goes on after errors). */
-export type ParseItem = { molecule: Molecule } | { error: MoleculeParseError };
+/**
+ * A molecule the parser could not read: every bad spot in it, and where it starts. Parsers whose failures are a
+ * single line (SMILES, CSV rows, embedding) may give only `error`: then `errors` is [error] and the start its line.
+ */
+export interface ParseFailure {
+  /** The first error (errors[0]). */
+  error: MoleculeParseError;
+  /** All of this molecule's errors, in line order (one molecule with three bad lines is one failure). */
+  errors?: MoleculeParseError[];
+  /** 1-based line where the molecule starts (QDF id line, xyz count line). */
+  line?: number;
+}
+
+/** Every error of a failed molecule. */
+export function failureErrors(f: ParseFailure): MoleculeParseError[] {
+  return f.errors ?? [f.error];
+}
+
+/** One parser output per input molecule, in input order: the molecule, or why it could not be read. */
+export type ParseItem = { molecule: Molecule } | ParseFailure;
+
+/** The parser item for a molecule with errors (at least one). */
+export function parseFailure(errors: MoleculeParseError[], line: number): Required<ParseFailure> {
+  return { error: errors[0]!, errors, line };
+}

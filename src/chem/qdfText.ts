@@ -1,5 +1,5 @@
 // Parser for the QDF text format (method.md 1): blank-line-separated blocks of id, atom lines, optional property line.
-import { MoleculeParseError, type ParseItem } from "./parseError.js";
+import { MoleculeParseError, parseFailure, type ParseItem } from "./parseError.js";
 import {
   LineReader,
   buildMolecule,
@@ -34,8 +34,8 @@ function isPropertyLine(text: string): boolean {
 }
 
 /**
- * Streams the molecules of a QDF text file, and an error for each bad line. A bad block yields its
- * errors (all of them, so one run shows every problem) and no molecule; parsing goes on with the next block.
+ * Streams the molecules of a QDF text file, one item per block. A bad block yields one failure holding all its
+ * errors (so one run shows every problem) and no molecule; parsing goes on with the next block.
  * Every property line must have as many values as the first good molecule's (none counts as 0).
  */
 export function* iterateQdf(text: TextSource, fileName = "<input>"): Generator<ParseItem> {
@@ -48,14 +48,8 @@ export function* iterateQdf(text: TextSource, fileName = "<input>"): Generator<P
 
     // A blank line inside a molecule splits it; the second half then has an atom line where the id should be.
     if (typeof parseAtomLine(idLine.text, false) !== "string") {
-      yield {
-        error: new MoleculeParseError(
-          fileName,
-          idLine.no,
-          undefined,
-          `expected a molecule id, found an atom line "${id}" (missing id, or a blank line inside a molecule?)`,
-        ),
-      };
+      const reason = `expected a molecule id, found an atom line "${id}" (missing id, or a blank line inside a molecule?)`;
+      yield parseFailure([new MoleculeParseError(fileName, idLine.no, undefined, reason)], idLine.no);
       continue;
     }
 
@@ -99,11 +93,11 @@ export function* iterateQdf(text: TextSource, fileName = "<input>"): Generator<P
     }
 
     if (errors.length > 0) {
-      for (const error of errors) yield { error };
+      yield parseFailure(errors, idLine.no);
       continue;
     }
     // Only a clean molecule sets the expected count, so one broken first block does not condemn the rest.
     if (expectedProps === undefined) expectedProps = props!.length;
-    yield { molecule: buildMolecule(id, atoms, props) };
+    yield { molecule: buildMolecule(id, atoms, props, { file: fileName, line: idLine.no }) };
   }
 }

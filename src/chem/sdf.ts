@@ -135,7 +135,7 @@ export function* iterateSdf(text: string, fileName = "<input>"): Generator<Parse
       }
       const table = /V3000\s*$/.test(counts.text) ? v3000(lines) : v2000(lines, counts);
       check(table);
-      yield { molecule: buildMolecule(id, table.atoms, undefined) };
+      yield { molecule: buildMolecule(id, table.atoms, undefined, { file: fileName, line: lines[0]?.no ?? 1 }) };
     } catch (e) {
       if (!(e instanceof RecordError)) throw e;
       yield { error: new MoleculeParseError(fileName, e.line, id, e.message) };

@@ -1,6 +1,7 @@
 // Parser for .xyz files, single or multi-molecule: atom-count line, comment line (the id), atom lines; repeated.
-import { MoleculeParseError, type ParseItem } from "./parseError.js";
+import { MoleculeParseError, parseFailure, type ParseItem } from "./parseError.js";
 import { LineReader, buildMolecule, parseAtomLine, type Atom, type Line, type TextSource } from "./lineReader.js";
+import { extxyzId, parseComment, parseExtxyzAtom } from "./extxyz.js";
 
 const INTEGER_LINE = /^[+-]?\d+$/;
 
@@ -11,11 +12,15 @@ function baseName(fileName: string): string {
 }
 
 /**
- * Streams the molecules of an xyz file. A molecule's atom lines run until a blank line, a lone integer
- * (the next count line), the end, or (once `count` lines are read) a line that is no atom line, rather
- * than exactly `count` lines: that way a wrong count is reported as such and the next molecule is still
- * found. Molecule n (1-based) without a comment gets the id `<file>#<n>`. Atom lines may give the
- * atomic number instead of the symbol.
+ * Streams the molecules of an xyz file, one item per molecule. A molecule's atom lines run until a blank line, a
+ * lone integer (the next count line), the end, or (once `count` lines are read) a line that is no atom line, rather
+ * than exactly `count` lines: that way a wrong count is reported as such and the next molecule is still found.
+ * Atom lines may give the atomic number instead of the symbol.
+ *
+ * Extended XYZ (ASE's default output): a comment line with `Properties=species:S:1:pos:R:3[:name:type:n...]`
+ * and key=value pairs. The atom lines then have the columns Properties= lists; only the element and the position
+ * are read, the others are ignored. Ids: a plain comment is the id; an extended comment's id is its `id=` value,
+ * else its `name=` value; without either, molecule n (1-based) of the file gets `<file>#<n>`.
  */
 export function* iterateXyz(text: TextSource, fileName = "<input>"): Generator<ParseItem> {
   const reader = new LineReader(text);
@@ -29,9 +34,14 @@ export function* iterateXyz(text: TextSource, fileName = "<input>"): Generator<P
 
     // The comment line is always the next line, even when blank or numeric.
     const comment = reader.next();
-    const id = comment?.text.trim() || `${baseName(fileName)}#${n}`;
+    const { info, layout } = parseComment(comment?.text ?? "");
+    const given = layout === undefined ? comment?.text.trim() : extxyzId(info);
+    const id = given || `${baseName(fileName)}#${n}`;
     const errors: MoleculeParseError[] = [];
     const fail = (line: Line, reason: string) => errors.push(new MoleculeParseError(fileName, line.no, id, reason));
+    if (typeof layout === "string") fail(comment!, `extended xyz comment: ${layout}`);
+    const parseAtom = (t: string): Atom | string =>
+      typeof layout === "object" ? parseExtxyzAtom(t, layout) : parseAtomLine(t, true);
 
     const countText = countLine.text.trim();
     const count = INTEGER_LINE.test(countText) ? Number(countText) : NaN;
@@ -41,7 +51,7 @@ export function* iterateXyz(text: TextSource, fileName = "<input>"): Generator<P
       const t = p.text.trim();
       if (t === "" || INTEGER_LINE.test(t)) break;
       // Past the promised count, only a real atom line is an extra atom; anything else starts the next molecule.
-      if (atomLines.length >= count && typeof parseAtomLine(t, true) === "string") break;
+      if (atomLines.length >= count && typeof parseAtom(t) === "string") break;
       atomLines.push(reader.next()!);
     }
 
@@ -54,16 +64,18 @@ export function* iterateXyz(text: TextSource, fileName = "<input>"): Generator<P
     }
 
     const atoms: Atom[] = [];
-    for (const l of atomLines) {
-      const a = parseAtomLine(l.text, true);
-      if (typeof a === "string") fail(l, a);
-      else atoms.push(a);
+    if (typeof layout !== "string") {
+      for (const l of atomLines) {
+        const a = parseAtom(l.text);
+        if (typeof a === "string") fail(l, a);
+        else atoms.push(a);
+      }
     }
 
     if (errors.length > 0) {
-      for (const error of errors) yield { error };
+      yield parseFailure(errors, countLine.no);
       continue;
     }
-    yield { molecule: buildMolecule(id, atoms, undefined) };
+    yield { molecule: buildMolecule(id, atoms, undefined, { file: fileName, line: countLine.no }) };
   }
 }

@@ -7,6 +7,7 @@ import { DEFAULT_CUTOFF_TOL } from "../density/evaluate.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
 import { choiceOption, modelOption, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
 import { inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
+import { failureErrors } from "../chem/parseError.js";
 import type { Command } from "./command.js";
 
 const spec = {
@@ -98,7 +99,7 @@ async function run(argv: string[]): Promise<number> {
       done++;
       if ("error" in item) {
         failed++;
-        process.stderr.write(`error: ${item.error.message}\n`);
+        for (const e of failureErrors(item)) process.stderr.write(`error: ${e.message}\n`);
         continue;
       }
       const m = item.molecule;

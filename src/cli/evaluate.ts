@@ -6,7 +6,7 @@ import { iterateMolecules } from "../chem/parse.js";
 import type { Molecule } from "../chem/molecule.js";
 import { modelErrors } from "../evaluate/errors.js";
 import { errorsTsv, type NamedErrors } from "../evaluate/table.js";
-import { propertyUnit } from "../io/predictionsTsv.js";
+import { propertyUnit } from "../io/units.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
 import { defaultModelPath } from "../node/shippedModels.js";
 import { maeBySizePng, parityPng } from "../plot/figures.js";

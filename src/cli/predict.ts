@@ -1,150 +1,220 @@
-// `qdf predict`: molecules in, a TSV of predictions out (atomically), MAE on stderr when true values are given.
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+// `qdf predict`: molecules in, a table of predictions out (one row per input molecule, atomically), MAE on stderr.
 import { availableParallelism } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import type { ParseItem } from "../chem/parse.js";
+import { FRAGMENT_DISTANCE_A, MIN_DISTANCE_A } from "../chem/applicability.js";
 import { predictStream, type PredictionResult } from "../api/predict.js";
 import { loadAnyModel } from "../predict/predictor.js";
-import type { Molecule } from "../chem/molecule.js";
-import type { ParseItem } from "../chem/parseError.js";
+import { ensembleMismatch, zipEnsemble } from "../predict/ensemble.js";
+import { whereText } from "../predict/result.js";
+import { ENERGY_UNIT_NAMES, formatValue, outputUnit, UnitError, type OutputUnit } from "../io/units.js";
 import { PredictPool } from "../workers/pool.js";
-import { propertyUnit, tsvHeader, tsvRow } from "../io/predictionsTsv.js";
-import { modelOption, numberOption, parseCommand, UsageError } from "./args.js";
+import { TABLE_FORMATS, tableHeader, tableRow, type TableFormat, type TableLayout } from "../io/predictionTable.js";
+import { choiceOption, numberOption, parseCommand, UsageError, type Parsed } from "./args.js";
+import { defaultModelPath } from "../node/shippedModels.js";
 import { batches, inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
 import type { Command } from "./command.js";
 import { Progress } from "./progress.js";
+import { checkOutPath, OutputFile } from "./outputFile.js";
 
 const spec = {
-  usage: "qdf predict [--model FILE] INPUT... [--out FILE] [--workers N] [--format F] [--smiles-column C]",
+  usage: "qdf predict [--model FILE ...] INPUT... [--out FILE] [--output-format tsv|csv|jsonl] [--unit U] [--strict] [--workers N] [--format F]",
   help: `
-Predicts each molecule's properties with a model (QDF, or a GCN from qdf train --architecture gcn) and writes a TSV: id, predicted (predicted_1..K for K
-outputs) and, when the input has property lines, true and abs_error columns; then "MAE <value> <unit>" on stderr.
-INPUT is a QDF text file (method.md section 1), an .xyz file (one or many molecules), an SDF/MOL file (3D, explicit
-hydrogens), or SMILES (a .smi file or a CSV column), embedded in 3D first (see qdf embed --help); "-" reads stdin.
-A molecule that cannot be predicted (bad input, an element the model never saw) is reported on stderr with its
-id and line; the others are still predicted, and the exit code is 1.
+Predicts each molecule's properties with a model (QDF, or a GCN from qdf train --architecture gcn) and writes a table with one row per input molecule, in
+input order, failed ones included:
+  file, line, id, atoms, formula   where the molecule is (line: where it starts), what it is (Hill formula)
+  predicted_<unit>                 the value (predicted_1_<unit>..predicted_K_<unit> for K outputs)
+  true_<unit>, abs_error_<unit>    when the input has property lines; then "MAE <value> <unit>" ends stderr
+  error                            empty when fine, else why there is no value
+  warnings                         applicability warnings (below), "; "-separated
+Values are rounded to what float32 carries: 6 decimals of eV, 5 of kcal/mol, 7 of hartree (7 significant
+digits for other units).
+INPUT: QDF text (method.md section 1), .xyz (one or many molecules; extended XYZ as ASE writes it, with
+Properties=species:S:1:pos:R:3; the id is its id= or name= value, else <file>#<n>), SDF/MOL (3D, explicit
+hydrogens), or SMILES (a .smi file or a CSV column), embedded in 3D first (see qdf embed --help); "-" for stdin.
+A molecule that cannot be predicted (bad input, an element the model never saw) gets its row with the error,
+and a line on stderr with its file, line and id; the others are still predicted, and the exit code is 1.
+
+Applicability warnings (stderr and the warnings column; with --strict they are errors):
+  - a single atom (the model was trained on molecules; an atomization energy of an atom is 0)
+  - more atoms than the largest training molecule (when the model file records its atom_count_range)
+  - two atoms closer than ${MIN_DISTANCE_A} A
+  - more than one fragment: groups of atoms more than ${FRAGMENT_DISTANCE_A} A from every atom of the others
+
+Ensembles: several --model options predict with each model; predicted_<unit> is then their mean, std_<unit> the
+sample standard deviation (n - 1) of their predictions, and model1_<unit>..modelM_<unit> each model's value.
 
 options:
-  --model FILE     model file (.safetensors written by qdf train / qdf import-torch); default: the shipped
-                   published model, models/qdf-qm9-under14.safetensors (qdf models lists the shipped ones)
-  --out FILE       write the TSV here (via a temp file and rename); default: stdout
-  --workers N      predict in N worker threads (one model copy each); 0 predicts in this thread;
-                   default: the number of cores (${availableParallelism()} here). The output is the same for any N.
-                   SMILES are embedded in as many workers.${inputOptionHelp}
+  --model FILE     model file (.safetensors written by qdf train / qdf import-torch); repeat for an ensemble;
+                   default: the shipped published model, models/qdf-qm9-under14.safetensors (qdf models lists
+                   the shipped ones)
+  --out FILE       write the table here (via a temp file and rename); default: stdout. Checked before any work:
+                   its folder must exist, and it must not be a folder, an INPUT or a model.
+  --output-format F  the table: tsv, csv (RFC 4180 quoting) or jsonl (one JSON object a line, the columns as
+                   keys, null for empty cells); default: from --out's extension (.csv, .jsonl), else tsv
+  --unit U         ${ENERGY_UNIT_NAMES.join(", ")}: convert energies into U (default: the model's unit). Only a model
+                   whose property is an energy in one of these converts; for any other --unit is an error.
+  --strict         applicability warnings become errors: no value, the error column says why, exit code 1
+  --workers N      predict in N worker threads (shared among an ensemble's models, at least one each);
+                   0 predicts in this thread; default: the number of cores (${availableParallelism()} here).
+                   The output is the same for any N. SMILES are embedded in as many workers.${inputOptionHelp}
   -h, --help       this help`,
   options: {
-    model: { type: "string" as const },
+    model: { type: "string" as const, multiple: true as const },
     out: { type: "string" as const },
+    "output-format": { type: "string" as const },
+    unit: { type: "string" as const },
+    strict: { type: "boolean" as const, default: false },
     workers: { type: "string" as const },
     ...inputOptionSpec,
   },
 };
 
-/** A TSV sink: stdout, or a temp file beside the target that is renamed into place only when complete. */
-class TsvSink {
-  private readonly fd: number;
-  private readonly tmp: string | null;
-  constructor(private readonly path: string | undefined) {
-    if (path) {
-      this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-      this.fd = openSync(this.tmp, "w");
-    } else {
-      this.tmp = null;
-      this.fd = 1;
-    }
-  }
-  write(text: string): void {
-    writeSync(this.fd, text);
-  }
-  commit(): void {
-    if (!this.tmp) return;
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path!);
-  }
-  abort(): void {
-    if (!this.tmp) return;
-    try { closeSync(this.fd); } catch { /* already closed */ }
-    rmSync(this.tmp, { force: true });
-  }
+/** The model paths (--model, repeatable; none: the shipped default). */
+function modelPaths(values: Parsed["values"]): string[] {
+  const paths = (values.model as string[] | undefined) ?? [];
+  if (paths.some((p) => p === "")) throw new UsageError("--model needs a model file");
+  return paths.length > 0 ? paths : [defaultModelPath()];
 }
 
-async function run(argv: string[]): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (!args) return 0;
-  const modelPath = modelOption(args.values);
-  const inputs = args.positionals;
-  if (inputs.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
-  const settings = inputSettings(args.values);
+/** The table format: --output-format, else from --out's extension, else TSV. */
+function tableFormat(values: Parsed["values"], out: string | undefined): TableFormat {
+  const byExtension: TableFormat = /\.csv$/i.test(out ?? "") ? "csv" : /\.jsonl$/i.test(out ?? "") ? "jsonl" : "tsv";
+  return choiceOption(values, "output-format", TABLE_FORMATS, byExtension);
+}
 
-  const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
-
-  const modelBytes = readFileSync(modelPath);
-  for (const path of inputs) if (path !== "-") closeSync(openSync(path, "r")); // a missing file fails before workers start
-  // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
-  const engine = workers === 0 ? await inProcess(modelBytes) : await PredictPool.create(modelBytes, { workers });
-  const K = engine.config.outputs;
-  let sink: TsvSink;
+/** True when a file holds nothing but whitespace (read until the first other character, so big files cost nothing). */
+function isBlankFile(path: string): boolean {
+  const fd = openSync(path, "r");
   try {
-    sink = new TsvSink(args.values.out as string | undefined);
-  } catch (e) {
-    await engine.close();
-    throw e;
-  }
-  let header: boolean | null = null;
-  let done = 0, failed = 0, absSum = 0, absN = 0;
-  const progress = new Progress("predict", undefined);
-  try {
-    // Batches, so that SMILES embedded in workers stream into the prediction engine as they come.
-    for await (const items of batches(readMolecules(inputs, settings, { workers }), 256)) {
-      for await (const r of engine.predictStream(items)) {
-        done++;
-        if (r.error) {
-          failed++;
-          process.stderr.write(`error: ${r.error}\n`);
-          continue;
-        }
-        header ??= writeHeader(sink, K, r);
-        sink.write(tsvRow(r, header));
-        r.predicted!.forEach((p, k) => {
-          if (r.true?.[k] !== undefined) { absSum += Math.abs(p - r.true[k]!); absN++; }
-        });
-        progress.update(done);
-      }
+    const buf = Buffer.alloc(65536);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      if (/[^\s\uFEFF]/.test(buf.toString("utf8", 0, n))) return false;
     }
-    if (header === null) sink.write(tsvHeader(K, false));
-    sink.commit();
-  } catch (e) {
-    sink.abort();
-    throw e;
+    return true;
   } finally {
-    await engine.close();
+    closeSync(fd);
   }
-  if (done > 200) progress.finish(done);
-  if (failed > 0) process.stderr.write(`${failed} of ${done} molecules failed (see above)\n`);
-  if (absN > 0) process.stderr.write(`MAE ${absSum / absN} ${propertyUnit(engine.config.property)}\n`);
-  return failed > 0 ? 1 : 0;
 }
 
 /** What the command predicts with: a worker pool, or the model in this thread (same interface). */
 interface Engine {
   config: { outputs: number; property: string };
-  predictStream(items: Iterable<Molecule | ParseItem>): AsyncIterable<PredictionResult> | Iterable<PredictionResult>;
+  predictStream(items: Iterable<ParseItem>): AsyncIterable<PredictionResult> | Iterable<PredictionResult>;
   close(): Promise<void>;
 }
 
-async function inProcess(bytes: Uint8Array): Promise<Engine> {
+async function inProcess(bytes: Uint8Array, strict: boolean): Promise<Engine> {
   const model = await loadAnyModel(bytes);
   return {
     config: model.config,
-    predictStream: (items) => predictStream(model, items),
+    predictStream: (items) => predictStream(model, items, { strict }),
     close: async () => model.dispose(),
   };
 }
 
-/** The first good result decides whether the table has true/abs_error columns. */
-function writeHeader(sink: TsvSink, outputs: number, first: PredictionResult): boolean {
-  const withTrue = first.true !== undefined;
-  sink.write(tsvHeader(outputs, withTrue));
-  return withTrue;
+/** One engine per model, each with its share of the workers; all closed if one fails to start. */
+async function startEngines(models: Uint8Array[], workers: number, strict: boolean): Promise<Engine[]> {
+  const engines: Engine[] = [];
+  const each = Math.max(1, Math.floor(workers / models.length));
+  try {
+    for (const bytes of models) {
+      engines.push(workers === 0 ? await inProcess(bytes, strict) : await PredictPool.create(bytes, { workers: each, strict }));
+    }
+  } catch (e) {
+    await Promise.all(engines.map((en) => en.close()));
+    throw e;
+  }
+  return engines;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseCommand(spec, argv);
+  if (!args) return 0;
+  const models = modelPaths(args.values);
+  const inputs = args.positionals;
+  if (inputs.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
+  const out = args.values.out as string | undefined;
+  const format = tableFormat(args.values, out);
+  const settings = inputSettings(args.values);
+  const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
+  const strict = args.values.strict === true;
+  const unitArg = args.values.unit as string | undefined;
+  if (unitArg !== undefined && !(ENERGY_UNIT_NAMES as string[]).includes(unitArg)) {
+    throw new UsageError(`--unit must be ${ENERGY_UNIT_NAMES.join(", ")}, got "${unitArg}"`);
+  }
+  if (out !== undefined) checkOutPath(out, inputs, models);
+
+  // A missing or empty file fails before workers start (stdin is checked by its count of molecules at the end).
+  const empty = inputs.filter((path) => path !== "-" && isBlankFile(path));
+  if (empty.length > 0) throw new Error(`no molecules in ${empty.join(", ")} (the input is empty)`);
+  const modelBytes = models.map((path) => readFileSync(path));
+
+  const sink = new OutputFile(out);
+  let failed = 0, warned = 0, done = 0, absSum = 0, absN = 0;
+  let unit: OutputUnit;
+  try {
+    // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
+    const engines = await startEngines(modelBytes, workers, strict);
+    try {
+      const config = engines[0]!.config;
+      const mismatch = ensembleMismatch(engines.map((e) => e.config));
+      if (mismatch) throw new UsageError(`these models cannot form an ensemble: ${mismatch}`);
+      try {
+        unit = outputUnit(config.property, unitArg);
+      } catch (e) {
+        if (e instanceof UnitError) throw new UsageError(`--unit: ${e.message}`);
+        throw e;
+      }
+      // The first molecule that parsed decides whether there are true-value columns; rows before it wait.
+      let layout: TableLayout | null = null;
+      const waiting: PredictionResult[] = [];
+      const write = (r: PredictionResult) => sink.write(tableRow(r, layout!, format));
+      const progress = new Progress("predict", undefined);
+      // Batches, so that SMILES embedded in workers stream into the prediction engines as they come.
+      for await (const items of batches(readMolecules(inputs, settings, { workers }), 256)) {
+        const results = engines.length === 1 ? engines[0]!.predictStream(items) :
+          zipEnsemble(engines.map((e) => e.predictStream(items)));
+        for await (const r of results) {
+          done++;
+          if (!layout && r.nAtoms > 0) {
+            layout = { outputs: config.outputs, unit, models: engines.length, withTrue: r.true !== undefined };
+            sink.write(tableHeader(layout, format));
+            waiting.splice(0).forEach(write);
+          }
+          if (layout) write(r);
+          else waiting.push(r);
+          for (const w of r.warnings ?? []) process.stderr.write(`warning: ${whereText(r)}molecule ${r.id}: ${w}\n`);
+          if (r.warnings?.length) warned++;
+          if (r.error) {
+            failed++;
+            process.stderr.write(`error: ${r.error}\n`);
+          }
+          r.predicted?.forEach((p, k) => {
+            if (r.true?.[k] !== undefined) { absSum += Math.abs(p - r.true[k]!); absN++; }
+          });
+          progress.update(done);
+        }
+      }
+      if (done === 0) throw new Error(`no molecules in ${inputs.map((p) => (p === "-" ? "<stdin>" : p)).join(", ")} (the input is empty)`);
+      if (!layout) {
+        layout = { outputs: config.outputs, unit, models: engines.length, withTrue: false };
+        sink.write(tableHeader(layout, format));
+        waiting.splice(0).forEach(write);
+      }
+      if (done > 200) progress.finish(done);
+    } finally {
+      await Promise.all(engines.map((e) => e.close()));
+    }
+    sink.commit();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  }
+  if (warned > 0) process.stderr.write(`${warned} of ${done} molecules have applicability warnings (see the warnings column)\n`);
+  if (failed > 0) process.stderr.write(`${failed} of ${done} molecules failed (see the error column)\n`);
+  if (absN > 0) process.stderr.write(`MAE ${formatValue(absSum / absN, unit!)} ${unit!.unit}`.trimEnd() + "\n");
+  return failed > 0 ? 1 : 0;
 }
 
 export const predictCommand: Command = { name: "predict", summary: "predict properties of molecules with a model", run };

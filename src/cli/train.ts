@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { readModelFile } from "../model/modelFile.js";
 import { writeModelFile } from "../model/modelFile.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
-import { tsvHeader, tsvRow } from "../io/predictionsTsv.js";
 import { parseSplit, propertyFromDirName, SPLIT_NAMES, streamSplit, type Splits } from "../train/dataset.js";
 import { readTextPieces } from "../node/textFile.js";
 import type { Molecule } from "../chem/molecule.js";
@@ -199,7 +198,7 @@ async function run(argv: string[]): Promise<number> {
       },
       onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * hyper.batchSize) - startDone),
       onEpoch: ({ row, val, test, checkpoint, trainer }) => {
-        write ??= epochWriter(paths, save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.data.outputs, atomref);
+        write ??= epochWriter(paths, save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.model.config, atomref);
         write(row, trainer.log, val, test, () => writeModelFile(trainer.model.toData(), extra), () => encodeCheckpoint(checkpoint()));
       },
     });

@@ -40,7 +40,7 @@ export async function trainGcnFromCli(o: GcnCliRun): Promise<number> {
     splits: o.splits, hyper: o.hyper, sizes: o.sizes, resume, timeLimit: o.timeLimit,
     onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * o.hyper.batchSize) - startDone),
     onEpoch: ({ row, log: rows, val, test, checkpoint, trainer }) => {
-      write ??= epochWriter(o.paths, o.save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.data.outputs, o.atomref);
+      write ??= epochWriter(o.paths, o.save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.model.config, o.atomref);
       write(row, rows, val, test, () => writeGcnModelFile(trainer.model.toData(), extra), () => encodeGcnCheckpoint(checkpoint()));
     },
   });

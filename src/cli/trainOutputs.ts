@@ -1,6 +1,7 @@
 // What a training run writes beside its model, for every architecture: paths, the epoch log, prediction tables.
 import { writeFileAtomic } from "../node/atomicWrite.js";
-import { tsvHeader, tsvRow } from "../io/predictionsTsv.js";
+import { tableHeader, tableRow, type TableLayout } from "../io/predictionTable.js";
+import { outputUnit } from "../io/units.js";
 import { atomrefOffset, type Atomref } from "../chem/atomref.js";
 import type { EpochRow } from "../train/trainer.js";
 import type { PredictionResult } from "../predict/result.js";
@@ -23,13 +24,21 @@ function logTsv(rows: EpochRow[]): string {
     rows.map((r) => [r.epoch, r.seconds.toFixed(3), r.lossE, r.lossV, r.maeVal, r.maeTest].join("\t") + "\n").join("");
 }
 
-/** The predictions TSV; with an atomref, offsets added back to predicted and true values (the user's units). */
-function predictionsTsv(results: PredictionResult[], outputs: number, atomref?: AtomrefBack): string {
+/** What the prediction tables need of a model: K and the property (its unit names the columns). */
+export interface TableModel { outputs: number; property: string }
+
+/**
+ * The predictions TSV in `qdf predict`'s layout; with an atomref, offsets added back to predicted and true values
+ * (the user's units).
+ */
+function predictionsTsv(results: PredictionResult[], model: TableModel, atomref?: AtomrefBack): string {
+  const outputs = model.outputs;
   const rows = !atomref ? results : results.map((r) => {
     const off = atomrefOffset({ id: r.id, symbols: atomref.symbols.get(r.id)! }, atomref.ref, outputs);
     return { ...r, predicted: r.predicted!.map((p, k) => p + off[k]!), true: r.true!.map((t, k) => t + off[k]!) };
   });
-  return tsvHeader(outputs, true) + rows.map((r) => tsvRow(r, true)).join("");
+  const layout: TableLayout = { outputs, unit: outputUnit(model.property), withTrue: true };
+  return tableHeader(layout) + rows.map((r) => tableRow(r, layout)).join("");
 }
 
 export type TrainPaths = ReturnType<typeof trainPaths>;
@@ -38,15 +47,15 @@ export type TrainPaths = ReturnType<typeof trainPaths>;
  * What every epoch writes, whatever the architecture: the model and predictions (each epoch, or on a new best
  * MAE_val), the log and the checkpoint, and a line on stderr.
  */
-export function epochWriter(paths: TrainPaths, save: "best" | "last", bestSoFar: number, outputs: number,
+export function epochWriter(paths: TrainPaths, save: "best" | "last", bestSoFar: number, table: TableModel,
                             atomref?: AtomrefBack) {
   let best = bestSoFar;
   return (row: EpochRow, log: EpochRow[], val: PredictionResult[], test: PredictionResult[], model: () => Uint8Array, checkpoint: () => Uint8Array): void => {
     if (save === "last" || row.maeVal < best) {
       best = Math.min(best, row.maeVal);
       writeFileAtomic(paths.model, model());
-      writeFileAtomic(paths.val, predictionsTsv(val, outputs, atomref));
-      writeFileAtomic(paths.test, predictionsTsv(test, outputs, atomref));
+      writeFileAtomic(paths.val, predictionsTsv(val, table, atomref));
+      writeFileAtomic(paths.test, predictionsTsv(test, table, atomref));
     }
     writeFileAtomic(paths.log, logTsv(log));
     writeFileAtomic(paths.checkpoint, checkpoint());

@@ -1,6 +1,7 @@
 // The atomic orbitals of a molecule under a model's basis set and orbital table (method.md section 2).
 import { atomicOrbitals, type BasisSetShape } from "../chem/basisSet.js";
 import type { Molecule } from "../chem/molecule.js";
+import { atomicNumber } from "../chem/elements.js";
 
 export interface MoleculeOrbitals {
   /** Row of each orbital in coefficient.weight / zeta.weight, i32 [nOrb]. */
@@ -11,9 +12,31 @@ export interface MoleculeOrbitals {
   centres: Float64Array;
 }
 
-/** Thrown when a molecule has an orbital type the model never saw (an element outside its training data). */
+/** Thrown when a molecule has an element outside the model's orbital table (one its training data never had). */
 export class UnknownOrbitalError extends Error {
-  override name = "UnknownOrbitalError";
+  /** The molecule's elements the model does not know, in order of atomic number ("Si"). */
+  readonly elements: string[];
+  /** The elements the model knows, in order of atomic number ("H", "C", "N", "O"). */
+  readonly modelElements: string[];
+
+  constructor(moleculeId: string, elements: string[], modelElements: string[]) {
+    super(`molecule ${moleculeId}: element${elements.length > 1 ? "s" : ""} ${elements.join(", ")} not in the model's ` +
+      `orbital table; the model knows ${modelElements.join(", ")}`);
+    this.name = "UnknownOrbitalError";
+    this.elements = elements;
+    this.modelElements = modelElements;
+  }
+}
+
+/** The element of an orbital type name ("Cl2p3" -> "Cl"). */
+function orbitalElement(name: string): string {
+  return name.replace(/\d[sp]\d+$/, "");
+}
+
+/** The elements of orbital type names (an orbital table's keys), each once, in order of atomic number. */
+export function orbitalElements(names: Iterable<string>): string[] {
+  const byZ = (a: string, b: string) => (atomicNumber(a) ?? 999) - (atomicNumber(b) ?? 999);
+  return [...new Set([...names].map(orbitalElement))].sort(byZ);
 }
 
 /**
@@ -39,10 +62,7 @@ export function moleculeOrbitals(m: Molecule, basis: BasisSetShape, table: Recor
     else index[i] = row;
   });
   if (unknown.size > 0) {
-    const elements = [...new Set([...unknown].map((n) => n.replace(/\d[sp]\d+$/, "")))];
-    throw new UnknownOrbitalError(
-      `molecule ${m.id}: element(s) ${elements.join(", ")} not in the model's orbital table ` +
-      `(orbital types ${[...unknown].slice(0, 4).join(", ")}${unknown.size > 4 ? ", ..." : ""}); the model never saw them`);
+    throw new UnknownOrbitalError(m.id, orbitalElements(unknown), orbitalElements(Object.keys(table)));
   }
   return { index, q: Float32Array.from(qs), centres: Float64Array.from(centres) };
 }

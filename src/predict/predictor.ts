@@ -5,12 +5,19 @@ import { readModelFile } from "../model/modelFile.js";
 import { initBackend } from "../model/backend.js";
 import { featurize } from "../model/features.js";
 import { QdfModel } from "../model/qdf.js";
-import { itemMolecule, parseErrorResult, type PredictionResult } from "./result.js";
+import { applicabilityWarnings } from "../chem/applicability.js";
+import { itemMolecule, moleculeResult, parseErrorResult, whereText, type PredictionResult } from "./result.js";
 import { atomrefOffset, type Atomref } from "../chem/atomref.js";
 import { GcnModel } from "../gcn/model.js";
 import { readGcnModelFile } from "../gcn/modelFile.js";
 import { ModelFileError } from "../model/modelFile.js";
 import { modelArchitecture, modelAtomref, modelMetadata } from "./architecture.js";
+
+/** How molecules are predicted. */
+export interface PredictOptions {
+  /** Applicability warnings become errors: no value, the error says why (default false). */
+  strict?: boolean;
+}
 
 /** A model of either architecture, as prediction sees it. */
 export type AnyModel = QdfModel | GcnModel;
@@ -47,11 +54,17 @@ export function modelSummary(bytes: Uint8Array): { outputs: number; property: st
   return { outputs: config.outputs, property: config.property };
 }
 
-/** Predicts one molecule; an unseen element or other per-molecule failure becomes `error`, never a throw. */
-export function predictMolecule(model: AnyModel, m: Molecule): PredictionResult {
-  const result: PredictionResult = { id: m.id, nAtoms: m.atomicNumbers.length };
-  if (m.properties) result.true = m.properties;
+/**
+ * Predicts one molecule, with its applicability warnings (src/chem/applicability.ts); an unseen element or other
+ * per-molecule failure becomes `error` (with file and line), never a throw.
+ */
+export function predictMolecule(model: AnyModel, m: Molecule, options: PredictOptions = {}): PredictionResult {
+  const result = moleculeResult(m);
+  result.warnings = applicabilityWarnings(m, (model.config as { atomCountRange?: [number, number] }).atomCountRange);
   try {
+    if (options.strict && result.warnings.length > 0) {
+      throw new Error(`molecule ${m.id}: refused (strict): ${result.warnings.join("; ")}`);
+    }
     if (m.properties && m.properties.length !== model.config.outputs) {
       throw new Error(`molecule ${m.id} has ${m.properties.length} property values, the model predicts ${model.config.outputs}`);
     }
@@ -63,7 +76,7 @@ export function predictMolecule(model: AnyModel, m: Molecule): PredictionResult 
     }
     result.predicted = predicted;
   } catch (e) {
-    result.error = (e as Error).message;
+    result.error = whereText(m) + (e as Error).message;
   }
   return result;
 }
@@ -72,13 +85,15 @@ export function predictMolecule(model: AnyModel, m: Molecule): PredictionResult 
  * Streams results in input order for molecules or parser items (a parse error becomes an error result, so one bad
  * molecule never stops the others). Nothing is kept between molecules, so memory stays flat on any input size.
  */
-export function* predictStream(model: AnyModel, items: Iterable<Molecule | ParseItem>): Generator<PredictionResult> {
+export function* predictStream(model: AnyModel, items: Iterable<Molecule | ParseItem>,
+                               options: PredictOptions = {}): Generator<PredictionResult> {
   for (const item of items) {
-    yield "error" in item ? parseErrorResult(item) : predictMolecule(model, itemMolecule(item));
+    yield "error" in item ? parseErrorResult(item) : predictMolecule(model, itemMolecule(item), options);
   }
 }
 
 /** Predicts every molecule; results in input order. */
-export function predict(model: AnyModel, molecules: Iterable<Molecule | ParseItem>): PredictionResult[] {
-  return [...predictStream(model, molecules)];
+export function predict(model: AnyModel, molecules: Iterable<Molecule | ParseItem>,
+                        options: PredictOptions = {}): PredictionResult[] {
+  return [...predictStream(model, molecules, options)];
 }

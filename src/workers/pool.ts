@@ -2,14 +2,14 @@
 import { transfer } from "comlink/dist/esm/comlink.mjs";
 import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
-import type { PredictionResult } from "../predict/result.js";
-import { modelSummary } from "../predict/predictor.js";
+import { moleculeResult, whereText, type PredictionResult } from "../predict/result.js";
+import { modelSummary, type PredictOptions } from "../predict/predictor.js";
 import { assemble, chunked } from "./chunks.js";
 import type { PredictWorkerApi, SpawnWorker, WorkerHandle } from "./protocol.js";
 import { RemoteWorker } from "./remoteWorker.js";
 import { defaultTfjsWasmPath, defaultWorkerCount, spawnWorker } from "./spawn.js";
 
-export interface PoolOptions {
+export interface PoolOptions extends PredictOptions {
   /** Number of workers (default: one per core). Workers start lazily, as the input needs them. */
   workers?: number;
   /** Molecules per message (default 16): large enough to amortise messaging, small enough to balance. */
@@ -26,8 +26,8 @@ const CLOSED = "the pool was closed";
 
 /** The result for a molecule no worker could predict. */
 function failed(m: Molecule, e: unknown): PredictionResult {
-  const r: PredictionResult = { id: m.id, nAtoms: m.atomicNumbers.length, error: `molecule ${m.id}: worker failed: ${(e as Error).message}` };
-  if (m.properties) r.true = m.properties;
+  const r = moleculeResult(m);
+  r.error = `${whereText(m)}molecule ${m.id}: worker failed: ${(e as Error).message}`;
   return r;
 }
 
@@ -36,7 +36,8 @@ class Slot extends RemoteWorker<PredictWorkerApi> {
   readonly ready: Promise<void>;
   inFlight = 0;
 
-  constructor(handle: WorkerHandle, modelBytes: Uint8Array, wasmPath: string | undefined) {
+  constructor(handle: WorkerHandle, modelBytes: Uint8Array, wasmPath: string | undefined,
+              private readonly options: PredictOptions) {
     super(handle, CLOSED);
     const copy = new Uint8Array(modelBytes); // a copy, transferred: each worker owns its own (Buffer.slice would share)
     this.ready = this.guard(this.api.init(transfer(copy, [copy.buffer]), wasmPath));
@@ -45,7 +46,7 @@ class Slot extends RemoteWorker<PredictWorkerApi> {
 
   async predict(molecules: Molecule[]): Promise<PredictionResult[]> {
     await this.ready;
-    return this.guard(this.api.predictChunk(molecules) as Promise<PredictionResult[]>);
+    return this.guard(this.api.predictChunk(molecules, this.options) as Promise<PredictionResult[]>);
   }
 }
 
@@ -58,6 +59,7 @@ export class PredictPool {
   private readonly perWorker: number;
   private readonly spawn: SpawnWorker;
   private readonly wasmPath: string | undefined;
+  private readonly predictOptions: PredictOptions;
   private closed = false;
   /** A worker used only for retries, so that one failing molecule cannot take others down with it. */
   private quarantine: Slot | null = null;
@@ -71,6 +73,7 @@ export class PredictPool {
     this.perWorker = Math.max(1, Math.floor(options.inFlightPerWorker ?? 2));
     this.spawn = options.spawn ?? spawnWorker;
     this.wasmPath = options.tfjsWasmPath ?? defaultTfjsWasmPath;
+    this.predictOptions = { strict: options.strict ?? false };
   }
 
   /** Starts the pool with its first worker ready (so setup errors throw here); the others start as needed. */
@@ -87,7 +90,7 @@ export class PredictPool {
 
   private addSlot(index = this.slots.length): Slot {
     void this.slots[index]?.close(); // a dead worker being replaced: release its proxy too
-    const slot = new Slot(this.spawn(), this.modelBytes, this.wasmPath);
+    const slot = new Slot(this.spawn(), this.modelBytes, this.wasmPath, this.predictOptions);
     this.slots[index] = slot;
     return slot;
   }
@@ -112,7 +115,7 @@ export class PredictPool {
       if (this.closed) return failed(m, new Error(CLOSED));
       if (!this.quarantine || this.quarantine.dead) {
         void this.quarantine?.close();
-        this.quarantine = new Slot(this.spawn(), this.modelBytes, this.wasmPath);
+        this.quarantine = new Slot(this.spawn(), this.modelBytes, this.wasmPath, this.predictOptions);
       }
       try {
         return (await this.quarantine.predict([m]))[0]!;

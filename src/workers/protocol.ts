@@ -1,13 +1,14 @@
 // What crosses the thread boundary: the worker's Comlink API and the platform's worker handle.
 import type { Molecule } from "../chem/molecule.js";
 import type { PredictionResult } from "../predict/result.js";
+import type { PredictOptions } from "../predict/predictor.js";
 
 /** The API a prediction worker exposes over Comlink (all arguments structured-cloneable plain data). */
 export interface PredictWorkerApi {
   /** Starts the backend and loads the model from safetensors bytes; resolves when the worker can predict. */
   init(modelBytes: Uint8Array, tfjsWasmPath?: string): Promise<void>;
   /** One result per molecule, in order; per-molecule failures are results with `error`, never a throw. */
-  predictChunk(molecules: Molecule[]): PredictionResult[];
+  predictChunk(molecules: Molecule[], options?: PredictOptions): PredictionResult[];
 }
 
 /** A started worker as the pool sees it, whatever the platform (worker_threads or Web Worker). */

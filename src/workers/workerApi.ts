@@ -1,5 +1,5 @@
 // The prediction worker's body, shared by the Node and browser entries: one model and one set of wasm instances per worker.
-import { loadAnyModel, predictMolecule, type AnyModel } from "../predict/predictor.js";
+import { loadAnyModel, predictMolecule, type AnyModel, type PredictOptions } from "../predict/predictor.js";
 import type { PredictionResult } from "../predict/result.js";
 import type { Molecule } from "../chem/molecule.js";
 import { setTfjsWasmPath } from "../model/backend.js";
@@ -14,9 +14,9 @@ export const predictWorkerApi: PredictWorkerApi = {
     model = await loadAnyModel(modelBytes);
   },
 
-  predictChunk(molecules: Molecule[]): PredictionResult[] {
+  predictChunk(molecules: Molecule[], options: PredictOptions = {}): PredictionResult[] {
     const m = model;
     if (!m) throw new Error("worker has no model: init() first");
-    return molecules.map((molecule) => predictMolecule(m, molecule));
+    return molecules.map((molecule) => predictMolecule(m, molecule, options));
   },
 };

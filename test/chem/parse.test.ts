@@ -18,8 +18,10 @@ function parseFixture(name: string) {
 }
 
 /** Plain-object view of a molecule, for deepEqual across parses. */
+/** The molecule's content as plain data (where it was read from is checked separately). */
 function plain(m: Molecule) {
-  return { ...m, atomicNumbers: [...m.atomicNumbers], coords: [...m.coords] };
+  const { file: _file, line: _line, ...content } = m;
+  return { ...content, atomicNumbers: [...m.atomicNumbers], coords: [...m.coords] };
 }
 
 function checkConsistent(m: Molecule) {
@@ -112,6 +114,7 @@ test("QDF tolerates CRLF, several blank lines, trailing whitespace, no final new
   assert.equal(errors, []);
   assert.equal(molecules.map(plain), expected);
   assert.equal(molecules[0]!.symbols, ["C", "H"]);
+  assert.equal(molecules.map((m) => [m.file, m.line]), [["<input>", 3], ["<input>", 10]], "where each molecule starts");
   // A byte-order mark must not end up in the first id.
   assert.is(parseMolecules("\uFEFF" + CLEAN).molecules[0]!.id, "a");
 });

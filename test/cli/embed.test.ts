@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseMolecules } from "../../src/chem/parse.js";
 import { repoRoot, sharedPath } from "../shared.js";
-import { qdf } from "./run.js";
+import { qdf, table } from "./run.js";
 
 const SMI = join(repoRoot, "test", "fixtures", "smiles", "mixed.smi");
 const CSV = join(repoRoot, "test", "fixtures", "smiles", "polymers.csv");
@@ -32,8 +32,10 @@ test("qdf predict on a CSV of repeat units in a worker: the same TSV as in this 
   assert.is(inThread.code, 1, inThread.stderr); // P3 has no SMILES
   assert.match(inThread.stderr, `${CSV}:4: molecule P3: empty "smiles" column`);
   assert.is(pooled.stdout, inThread.stdout);
-  const ids = inThread.stdout.trim().split("\n").slice(1).map((l) => l.split("\t")[0]);
-  assert.equal(ids, ["P1", "P2", "P4", "P,5"]);
+  // A row per input molecule, the failed one included.
+  const rows = table(inThread.stdout);
+  assert.equal(rows.map((r) => [r.id, r.error === ""]), [["P1", true], ["P2", true], ["P3", false], ["P4", true], ["P,5", true]]);
+  assert.ok(rows.every((r) => r.file === CSV), "file column");
 });
 
 test.run();

@@ -1,40 +1,48 @@
-// `qdf predict` end to end: the TSV, the MAE line, per-molecule errors, atomic output, K outputs, usage errors.
+// `qdf predict` end to end: the table, the MAE line, per-molecule errors, atomic output, K outputs, usage errors.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { sharedPath } from "../shared.js";
-import { qdf } from "./run.js";
+import { qdf, table } from "./run.js";
 
 const MODEL = sharedPath("reference", "pretrained_under14.safetensors");
 const UNDER7_TEST = sharedPath("data", "QM9under7atoms_atomizationenergy_eV", "test.txt");
 const tmp = mkdtempSync(join(tmpdir(), "qdf-cli-"));
 
-test("TSV with id, predicted, true, abs_error; MAE with unit as stderr's last line", () => {
+
+test("table with file, line, id, atoms, formula, values in eV, error, warnings; MAE with unit as stderr's last line", () => {
   const r = qdf(["predict", "--model", MODEL, UNDER7_TEST]);
   assert.is(r.code, 0, r.stderr);
-  const rows = r.stdout.trim().split("\n").map((l) => l.split("\t"));
-  assert.equal(rows[0], ["id", "predicted", "true", "abs_error"]);
-  assert.is(rows.length, 6);
-  assert.is(rows[1]![0], "dsgdb9nsd_000004");
-  assert.ok(Math.abs(+rows[1]![1]! - -16.70547866821289) < 1e-4);
+  assert.is(r.stdout.split("\n")[0], "file\tline\tid\tatoms\tformula\tpredicted_eV\ttrue_eV\tabs_error_eV\terror\twarnings");
+  const rows = table(r.stdout);
+  assert.is(rows.length, 5);
+  assert.equal(rows[0], {
+    file: UNDER7_TEST, line: "1", id: "dsgdb9nsd_000004", atoms: "4", formula: "C2H2",
+    predicted_eV: rows[0]!.predicted_eV!, true_eV: "-16.716970", abs_error_eV: rows[0]!.abs_error_eV!, error: "", warnings: "",
+  });
+  // 6 decimals of the float32 value (the reference's is -16.70547866821289).
+  assert.match(rows[0]!.predicted_eV!, /^-16\.7054\d\d$/);
+  assert.ok(Math.abs(+rows[0]!.predicted_eV! - -16.70547866821289) < 1e-5);
   let mae = 0;
-  for (const row of rows.slice(1)) {
-    assert.ok(Math.abs(Math.abs(+row[1]! - +row[2]!) - +row[3]!) < 1e-9, "abs_error column");
-    mae += +row[3]! / 5;
+  for (const row of rows) {
+    assert.match(row.predicted_eV!, /^-\d+\.\d{6}$/);
+    assert.ok(Math.abs(Math.abs(+row.predicted_eV! - +row.true_eV!) - +row.abs_error_eV!) <= 1.5e-6, "abs_error column");
+    mae += +row.abs_error_eV! / 5;
   }
+  assert.equal(rows.map((row) => row.line), ["1", "8", "16", "26", "36"]);
   const last = r.stderr.trim().split("\n").at(-1)!;
   const m = /^MAE (\S+) eV$/.exec(last);
   assert.ok(m, `last stderr line: ${last}`);
-  assert.ok(Math.abs(+m![1]! - mae) < 1e-9);
+  assert.ok(Math.abs(+m![1]! - mae) < 2e-6);
 });
 
-test("input without property lines: id and predicted only, no MAE", () => {
+test("input without property lines: no true or abs_error columns, no MAE", () => {
   const r = qdf(["predict", "--model", MODEL, sharedPath("data", "demo", "input.txt")]);
   assert.is(r.code, 0, r.stderr);
   const rows = r.stdout.trim().split("\n");
-  assert.is(rows[0], "id\tpredicted");
+  assert.is(rows[0], "file\tline\tid\tatoms\tformula\tpredicted_eV\terror\twarnings");
   assert.is(rows.length, 11);
   assert.not.match(r.stderr, /MAE/);
 });
@@ -58,7 +66,7 @@ test("a failing run leaves an existing --out file untouched", () => {
   assert.is(readFileSync(out, "utf8"), "previous result\n");
 });
 
-test("an element the model never saw is an error for that molecule, named; the others are predicted", () => {
+test("an element the model never saw: that molecule's row has the error with file, line and the model's elements", () => {
   const input = join(tmp, "with-si.txt");
   writeFileSync(input, [
     "good1", "C 0 0 0", "H 0.63 0.63 0.63", "H -0.63 -0.63 0.63", "H -0.63 0.63 -0.63", "H 0.63 -0.63 -0.63", "",
@@ -67,25 +75,33 @@ test("an element the model never saw is an error for that molecule, named; the o
   ].join("\n"));
   const r = qdf(["predict", "--model", MODEL, input]);
   assert.is(r.code, 1);
-  assert.match(r.stderr, /molecule silane: element\(s\) Si not in the model's orbital table/);
-  const ids = r.stdout.trim().split("\n").slice(1).map((l) => l.split("\t")[0]);
-  assert.equal(ids, ["good1", "good2"]);
+  const message = `${input}:8: molecule silane: element Si not in the model's orbital table; the model knows H, C, N, O, F`;
+  assert.ok(r.stderr.includes(`error: ${message}\n`), r.stderr);
+  const rows = table(r.stdout);
+  assert.equal(rows.map((row) => [row.id, row.formula, row.error]), [["good1", "CH4", ""], ["silane", "H4Si", message], ["good2", "H2O", ""]]);
+  assert.is(rows[1]!.predicted_eV, "");
+  assert.match(r.stderr, /1 of 3 molecules failed/);
 });
 
 test("a parse error names file and line; the other molecules are still predicted", () => {
   const input = join(tmp, "broken.txt");
-  writeFileSync(input, "m1\nO 0 0 0\nH 0.96 0 0\nH -0.24 0.93 0\n\nm2\nO 0 0 zero\nH 0.96 0 0\n\nm3\nC 0 0 0\nO 1.2 0 0\n");
+  writeFileSync(input, "m1\nO 0 0 0\nH 0.96 0 0\nH -0.24 0.93 0\n\nm2\nO 0 0 zero\nH 0.96 0\n\nm3\nC 0 0 0\nO 1.2 0 0\n");
   const r = qdf(["predict", "--model", MODEL, input]);
   assert.is(r.code, 1);
-  assert.match(r.stderr, new RegExp(`${input.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:7: molecule m2`));
-  assert.equal(r.stdout.trim().split("\n").slice(1).map((l) => l.split("\t")[0]), ["m1", "m3"]);
+  assert.ok(r.stderr.includes(`${input}:7: molecule m2`), r.stderr);
+  const rows = table(r.stdout);
+  assert.equal(rows.map((row) => [row.id, row.line, row.atoms]), [["m1", "1", "3"], ["m2", "6", ""], ["m3", "10", "2"]]);
+  assert.match(rows[1]!.error!, /:7: molecule m2: coordinate z "zero" is not a number; .*:8: molecule m2: expected 4 columns/);
+  // Two bad lines, one molecule: one failure.
+  assert.match(r.stderr, /\n1 of 3 molecules failed/);
 });
 
 test("a two-output model gets predicted_1/2, true_1/2, abs_error_1/2", () => {
   const r = qdf(["predict", "--model", sharedPath("reference", "train_under7homolumo_small_init.safetensors"),
     sharedPath("data", "QM9under7atoms_homolumo_eV", "test.txt")]);
   assert.is(r.code, 0, r.stderr);
-  assert.is(r.stdout.split("\n")[0], "id\tpredicted_1\tpredicted_2\ttrue_1\ttrue_2\tabs_error_1\tabs_error_2");
+  assert.is(r.stdout.split("\n")[0], "file\tline\tid\tatoms\tformula\tpredicted_1_eV\tpredicted_2_eV\t" +
+    "true_1_eV\ttrue_2_eV\tabs_error_1_eV\tabs_error_2_eV\terror\twarnings");
   assert.is(r.stdout.trim().split("\n").length, 6);
 });
 
@@ -95,7 +111,10 @@ test("xyz input works like QDF text", () => {
   const a = qdf(["predict", "--model", MODEL, input]);
   const b = qdf(["predict", "--model", MODEL, "--format", "qdf", "-"], "water\nO 0 0 0\nH 0.96 0 0\nH -0.24 0.93 0\n");
   assert.is(a.code, 0, a.stderr);
-  assert.is(a.stdout, b.stdout);
+  assert.is(b.code, 0, b.stderr);
+  const [ra, rb] = [table(a.stdout)[0]!, table(b.stdout)[0]!];
+  assert.equal([ra.file, rb.file], [input, "<stdin>"]);
+  assert.equal({ ...ra, file: "" }, { ...rb, file: "" });
 });
 
 test("usage errors exit 2 with a message; --help for the tool and every command exits 0", () => {

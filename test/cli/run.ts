@@ -11,3 +11,9 @@ export function qdf(args: string[], input?: string): CliResult {
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** A TSV table's rows as objects keyed by the header's column names (empty trailing cells kept). */
+export function table(stdout: string): Record<string, string>[] {
+  const [head, ...lines] = stdout.replace(/\n$/, "").split("\n").map((l) => l.split("\t"));
+  return lines.map((cells) => Object.fromEntries(head!.map((name, i) => [name, cells[i]!])));
+}

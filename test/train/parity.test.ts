@@ -71,9 +71,9 @@ test("qdf train --init --no-shuffle (the CLI): final weights, per-epoch summed l
     });
     for (const split of ["val", "test"] as const) {
       const lines = readFileSync(join(dir, `small.${split}.tsv`), "utf8").trim().split("\n");
-      assert.is(lines[0], "id\tpredicted\ttrue\tabs_error");
+      assert.is(lines[0], "file\tline\tid\tatoms\tformula\tpredicted_eV\ttrue_eV\tabs_error_eV\terror\twarnings");
       traj.predictions[split].forEach(([id, ref], i) => {
-        const [gotId, pred] = lines[i + 1]!.split("\t");
+        const [, , gotId, , , pred] = lines[i + 1]!.split("\t");
         assert.is(gotId, id);
         assert.ok(Math.abs(Number(pred) - (ref as number)) <= 1e-2, `${split} ${id}: ${pred} vs ${ref}`);
       });

@@ -141,9 +141,10 @@ test("qdf predict --workers 2 writes exactly what --workers 0 does", () => {
   assert.is(b.stderr, a.stderr);
   assert.is(run("-1").status, 2);
   assert.is(run("two").status, 2);
-  // A failure after the workers started still lets the process exit (status 1, not killed by the timeout).
-  const bad = run("2", "--out", join(repoRoot, "no-such-dir", "out.tsv"));
-  assert.is(bad.status, 1, `signal ${bad.signal}; ${bad.stderr}`);
+  // A failure after the workers started (models that cannot form an ensemble) still lets the process exit.
+  const bad = run("2", "--model", sharedPath("reference", "train_under7homolumo_small_init.safetensors"));
+  assert.is(bad.status, 2, `signal ${bad.signal}; ${bad.stderr}`);
+  assert.match(bad.stderr, /cannot form an ensemble/);
 });
 
 test.run();
