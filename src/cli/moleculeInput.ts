@@ -1,5 +1,6 @@
 // The molecule input every command shares: files by format (QDF, xyz, SDF, SMILES, CSV), SMILES embedded in 3D.
 import { readFileSync } from "node:fs";
+import { contentName, readText } from "../node/textFile.js";
 import { availableParallelism } from "node:os";
 import { Embedder, type EmbedOptions } from "../chem/embed.js";
 import { embedItems, iterateInputItems, resolveFormat, SMILES_FORMATS, type MoleculeFormat, type ParseOptions } from "../chem/parse.js";
@@ -53,9 +54,9 @@ export interface ReadOptions {
   parse?: Partial<ParseOptions>;
 }
 
-/** One input file's text and the name errors use ("-" is stdin). */
+/** One input file's text (gunzipped from FILE.gz) and the name errors use ("-" is stdin). */
 export function readInput(path: string): { fileName: string; text: string } {
-  return { fileName: path === "-" ? "<stdin>" : path, text: readFileSync(path === "-" ? 0 : path, "utf8") };
+  return { fileName: path === "-" ? "<stdin>" : path, text: path === "-" ? readFileSync(0, "utf8") : readText(path) };
 }
 
 /**
@@ -70,7 +71,8 @@ export async function* readMolecules(paths: string[], settings: InputSettings, o
     for (const path of paths) {
       const { fileName, text } = readInput(path);
       const parse: ParseOptions = { ...settings.parse, ...options.parse, fileName };
-      const format: MoleculeFormat = resolveFormat(text, parse);
+      // FILE.xyz.gz is detected as FILE.xyz; its rows and errors still name the file given.
+      const format: MoleculeFormat = resolveFormat(text, { ...parse, fileName: contentName(fileName) });
       const items = iterateInputItems(text, { ...parse, format });
       if (!SMILES_FORMATS.includes(format)) {
         yield* items as Generator<ParseItem>;

@@ -16,6 +16,9 @@ import { batches, inputOptionHelp, inputOptionSpec, inputSettings, readMolecules
 import type { Command } from "./command.js";
 import { Progress } from "./progress.js";
 import { checkOutPath, OutputFile } from "./outputFile.js";
+import { parseShard, ShardSelection, WHOLE_INPUT, type Shard } from "./shard.js";
+import { indexedHeader, indexedRow } from "../io/indexedTable.js";
+import { isFinished, ResumableOutput } from "../node/resumableOutput.js";
 
 const spec = {
   usage: "qdf predict [--model FILE ...] INPUT... [--out FILE] [--output-format tsv|csv|jsonl] [--unit U] [--strict] [--workers N] [--format F]",
@@ -32,6 +35,7 @@ digits for other units).
 INPUT: QDF text (method.md section 1), .xyz (one or many molecules; extended XYZ as ASE writes it, with
 Properties=species:S:1:pos:R:3; the id is its id= or name= value, else <file>#<n>), SDF/MOL (3D, explicit
 hydrogens), or SMILES (a .smi file or a CSV column), embedded in 3D first (see qdf embed --help); "-" for stdin.
+Any of them gzip-compressed (FILE.gz) reads as FILE.
 A molecule that cannot be predicted (bad input, an element the model never saw) gets its row with the error,
 and a line on stderr with its file, line and id; the others are still predicted, and the exit code is 1.
 
@@ -40,6 +44,12 @@ Applicability warnings (stderr and the warnings column; with --strict they are e
   - more atoms than the largest training molecule (when the model file records its atom_count_range)
   - two atoms closer than ${MIN_DISTANCE_A} A
   - more than one fragment: groups of atoms more than ${FRAGMENT_DISTANCE_A} A from every atom of the others
+
+Library scale (README "Screening on a cluster"; examples/slurm, examples/kubernetes): --shard K/N predicts the
+molecules at input positions K, K+N, K+2N, ... (0-based over all INPUTs in order), so N runs partition the input;
+--resume continues --out FILE from FILE.partial, where a killed run's rows stay (each row is written whole and
+synced every 2 s), skipping the molecules already there, and renames it to FILE when done. Both add a leading
+index column (the input position); qdf merge puts shard files back together in input order without it.
 
 Ensembles: several --model options predict with each model; predicted_<unit> is then their mean, std_<unit> the
 sample standard deviation (n - 1) of their predictions, and model1_<unit>..modelM_<unit> each model's value.
@@ -55,6 +65,8 @@ options:
   --unit U         ${ENERGY_UNIT_NAMES.join(", ")}: convert energies into U (default: the model's unit). Only a model
                    whose property is an energy in one of these converts; for any other --unit is an error.
   --strict         applicability warnings become errors: no value, the error column says why, exit code 1
+  --shard K/N      predict shard K of N only (see above)
+  --resume         continue --out FILE from FILE.partial (see above); a finished FILE is left as it is
   --workers N      predict in N worker threads (shared among an ensemble's models, at least one each);
                    0 predicts in this thread; default: the number of cores (${availableParallelism()} here).
                    The output is the same for any N. SMILES are embedded in as many workers.${inputOptionHelp}
@@ -66,6 +78,8 @@ options:
     unit: { type: "string" as const },
     strict: { type: "boolean" as const, default: false },
     workers: { type: "string" as const },
+    shard: { type: "string" as const },
+    resume: { type: "boolean" as const, default: false },
     ...inputOptionSpec,
   },
 };
@@ -144,13 +158,23 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--unit must be ${ENERGY_UNIT_NAMES.join(", ")}, got "${unitArg}"`);
   }
   if (out !== undefined) checkOutPath(out, inputs, models);
+  const shard = typeof args.values.shard === "string" ? parseShard(args.values.shard) : WHOLE_INPUT;
+  const resume = args.values.resume === true;
+  if (resume && out === undefined) throw new UsageError("--resume needs --out FILE: the file it continues");
+  if (resume && isFinished(out!)) {
+    process.stderr.write(`${out} is complete: nothing to resume (remove it to predict again)\n`);
+    return 0;
+  }
+  const indexed = resume || args.values.shard !== undefined;
 
   // A missing or empty file fails before workers start (stdin is checked by its count of molecules at the end).
   const empty = inputs.filter((path) => path !== "-" && isBlankFile(path));
   if (empty.length > 0) throw new Error(`no molecules in ${empty.join(", ")} (the input is empty)`);
   const modelBytes = models.map((path) => readFileSync(path));
 
-  const sink = new OutputFile(out);
+  const sink = resume ? resumingSink(out!, format, shard) : { ...plainSink(new OutputFile(out)), done: 0 };
+  const selection = new ShardSelection(shard, sink.done);
+  let rows = 0;
   let failed = 0, warned = 0, done = 0, absSum = 0, absN = 0;
   let unit: OutputUnit;
   try {
@@ -169,17 +193,25 @@ async function run(argv: string[]): Promise<number> {
       // The first molecule that parsed decides whether there are true-value columns; rows before it wait.
       let layout: TableLayout | null = null;
       const waiting: PredictionResult[] = [];
-      const write = (r: PredictionResult) => sink.write(tableRow(r, layout!, format));
+      const write = (r: PredictionResult) => {
+        const row = tableRow(r, layout!, format);
+        sink.write(indexed ? indexedRow(selection.position(rows++), row, format) : row);
+      };
+      /** `guessed`: no molecule parsed to decide the columns (a resumed file's own header is then kept). */
+      const header = (l: TableLayout, guessed = false) => {
+        const text = tableHeader(l, format);
+        sink.header(indexed ? indexedHeader(text, format) : text, guessed);
+      };
       const progress = new Progress("predict", undefined);
       // Batches, so that SMILES embedded in workers stream into the prediction engines as they come.
-      for await (const items of batches(readMolecules(inputs, settings, { workers }), 256)) {
+      for await (const items of batches(selection.select(readMolecules(inputs, settings, { workers })), 256)) {
         const results = engines.length === 1 ? engines[0]!.predictStream(items) :
           zipEnsemble(engines.map((e) => e.predictStream(items)));
         for await (const r of results) {
           done++;
           if (!layout && r.nAtoms > 0) {
             layout = { outputs: config.outputs, unit, models: engines.length, withTrue: r.true !== undefined };
-            sink.write(tableHeader(layout, format));
+            header(layout);
             waiting.splice(0).forEach(write);
           }
           if (layout) write(r);
@@ -196,10 +228,10 @@ async function run(argv: string[]): Promise<number> {
           progress.update(done);
         }
       }
-      if (done === 0) throw new Error(`no molecules in ${inputs.map((p) => (p === "-" ? "<stdin>" : p)).join(", ")} (the input is empty)`);
+      if (done === 0 && !indexed) throw new Error(`no molecules in ${inputs.map((p) => (p === "-" ? "<stdin>" : p)).join(", ")} (the input is empty)`);
       if (!layout) {
         layout = { outputs: config.outputs, unit, models: engines.length, withTrue: false };
-        sink.write(tableHeader(layout, format));
+        header(layout, true);
         waiting.splice(0).forEach(write);
       }
       if (done > 200) progress.finish(done);
@@ -215,6 +247,20 @@ async function run(argv: string[]): Promise<number> {
   if (failed > 0) process.stderr.write(`${failed} of ${done} molecules failed (see the error column)\n`);
   if (absN > 0) process.stderr.write(`MAE ${formatValue(absSum / absN, unit!)} ${unit!.unit}`.trimEnd() + "\n");
   return failed > 0 ? 1 : 0;
+}
+
+/** Where the table goes: a header, rows, then commit (complete) or abort (failed). */
+interface TableSink { header(text: string, guessed: boolean): void; write(row: string): void; commit(): void; abort(): void; done: number }
+
+function plainSink(file: OutputFile): Omit<TableSink, "done"> {
+  return { header: (t) => file.write(t), write: (r) => file.write(r), commit: () => file.commit(), abort: () => file.abort() };
+}
+
+/** --resume: FILE.partial continued (its rows checked against this run's shard), renamed to FILE when complete. */
+function resumingSink(out: string, format: TableFormat, shard: Shard): TableSink {
+  const file = new ResumableOutput(out, format, (j) => new ShardSelection(shard, 0).position(j));
+  if (file.done > 0) process.stderr.write(`resuming ${file.partial}: ${file.done} molecules done, predicting the rest\n`);
+  return { header: (t, guessed) => file.header(t, guessed), write: (r) => file.write(r), commit: () => file.commit(), abort: () => file.close(), done: file.done };
 }
 
 export const predictCommand: Command = { name: "predict", summary: "predict properties of molecules with a model", run };

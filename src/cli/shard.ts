@@ -22,12 +22,10 @@ export function parseShard(text: string): Shard {
 
 /**
  * The input positions one run predicts: those of its shard, less the first `skip` of them (already in the output,
- * from an earlier run). Positions count molecules over all INPUTs in order, each input continuing where the
- * previous ended; the j-th selected item of a run is at position(j), so results need not carry their position.
+ * from an earlier run). Positions count molecules over all INPUTs in order (0-based), each input continuing where
+ * the previous ended; the j-th selected molecule of a run is at position(j), so results need not carry it.
  */
 export class ShardSelection {
-  private offset = 0;
-
   constructor(readonly shard: Shard, readonly skip: number) {}
 
   /** The j-th position this run predicts. */
@@ -35,22 +33,15 @@ export class ShardSelection {
     return this.shard.k + this.shard.n * (this.skip + j);
   }
 
-  /**
-   * The items of the next input that this run predicts (lazily). `count`, when given, receives the input's item
-   * count once the items are exhausted; pass it to endInput before selecting from the next input.
-   */
-  *select<T>(items: Iterable<T>, count?: { items: number }): Generator<T> {
-    const { k, n } = this.shard, first = k + n * this.skip;
-    let p = this.offset;
-    for (const item of items) {
-      if (p >= first && (p - k) % n === 0) yield item;
-      p++;
-    }
-    if (count) count.items = p - this.offset;
+  /** Whether this run predicts the molecule at position p. */
+  wanted(p: number): boolean {
+    const { k, n } = this.shard;
+    return p >= k + n * this.skip && (p - k) % n === 0;
   }
 
-  /** Moves past an input of `items` molecules: the next input's first molecule has the position after its last. */
-  endInput(items: number): void {
-    this.offset += items;
+  /** The molecules this run predicts, from the stream of every input's molecules in order (lazily). */
+  async *select<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+    let p = 0;
+    for await (const item of items) if (this.wanted(p++)) yield item;
   }
 }

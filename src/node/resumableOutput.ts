@@ -8,45 +8,61 @@ const SYNC_MS = 2000;
 
 export class ResumeError extends Error {}
 
+/** True when OUT is there and OUT.partial is not: a run with --resume has finished it. */
+export function isFinished(path: string): boolean {
+  return existsSync(path) && !existsSync(`${path}.partial`);
+}
+
 /**
- * OUT.partial, opened for appending: what an earlier run left there is checked (its header is this run's, its rows
- * are the first `done` positions this run would write, in order) and a torn last line (a crash mid-write) is cut
- * off. Rows are appended one write each and synced every SYNC_MS; commit() syncs and renames it to OUT.
+ * OUT.partial, opened for appending: the rows an earlier run left there are checked (they must be the first `done`
+ * positions this run would write, in order) and a torn last line (a crash mid-write) is cut off; header() then
+ * checks its header against this run's. Rows are appended one write each and synced every SYNC_MS; commit() syncs
+ * and renames it to OUT.
  */
 export class ResumableOutput {
   readonly partial: string;
   /** Rows already there from earlier runs. */
   readonly done: number;
   private readonly fd: number;
+  private readonly existingHeader: string | null = null;
   private lastSync = performance.now();
+  private readonly again: string;
 
-  /** `expected(j)` is the position of the j-th row (the run's shard selection). */
-  constructor(readonly path: string, header: string, format: IndexedFormat, expected: (j: number) => number) {
+  /** `expected(j)` is the position of the j-th row (the run's shard selection); TSV and CSV start with a header. */
+  constructor(readonly path: string, private readonly format: IndexedFormat, expected: (j: number) => number) {
     this.partial = `${path}.partial`;
+    this.again = `(remove ${this.partial} to start over, or resume with the options and inputs that wrote it)`;
     let bytes = 0, done = 0, lineNo = 0;
     if (existsSync(this.partial)) {
       for (const line of readRawLines(this.partial)) {
         lineNo++;
-        if (!line.ended) break; // torn: the row is predicted again
-        const where = `${this.partial}:${lineNo}`;
-        const again = `(remove it to start over, or resume with the options and inputs that wrote it)`;
-        if (lineNo === 1 && header !== "") {
-          if (line.text + "\n" !== header) throw new ResumeError(`${where}: its header is not this run's columns ${again}`);
+        if (!line.ended) break; // torn: that molecule is predicted again
+        if (lineNo === 1 && format !== "jsonl") {
+          this.existingHeader = `${line.text}\n`;
         } else {
+          const where = `${this.partial}:${lineNo}`;
           const row = splitIndexedRow(line.text, format);
-          if (!row) throw new ResumeError(`${where}: not a ${format} row with an index ${again}`);
+          if (!row) throw new ResumeError(`${where}: not a ${format} row with an index ${this.again}`);
           if (row.index !== expected(done)) {
-            throw new ResumeError(`${where}: row for input position ${row.index}, this run's next is ${expected(done)} ${again}`);
+            throw new ResumeError(`${where}: a row for input position ${row.index}, where this run's next is ${expected(done)} ${this.again}`);
           }
           done++;
         }
         bytes += Buffer.byteLength(line.text) + 1;
       }
+      truncateSync(this.partial, bytes);
     }
     this.done = done;
-    if (existsSync(this.partial)) truncateSync(this.partial, bytes);
     this.fd = openSync(this.partial, "a");
-    if (bytes === 0 && header !== "") writeSync(this.fd, header);
+  }
+
+  /** Writes this run's header, or checks that the file already starts with it (unless `guessed`: then keeps it). */
+  header(text: string, guessed = false): void {
+    if (this.existingHeader === null) {
+      if (text) writeSync(this.fd, text);
+    } else if (this.existingHeader !== text && !guessed) {
+      throw new ResumeError(`${this.partial}: its header is not this run's columns ${this.again}`);
+    }
   }
 
   write(row: string): void {

@@ -60,3 +60,8 @@ export function* readRawLines(path: string): Generator<{ text: string; ended: bo
   }
   if (rest !== "") yield { text: rest, ended: false };
 }
+
+/** A whole input file's text, gunzipped when its name ends in .gz; "-" is stdin. */
+export function readText(path: string): string {
+  return [...readTextPieces(path)].join("");
+}

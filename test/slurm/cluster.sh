@@ -43,6 +43,7 @@ mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
 chmod 700 "$dir" "$dir/munge"
 host=$(hostname -s)
 cpus=$(nproc)
+mem_mb=$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) / 1024 * 9 / 10))
 mungekey --create --keyfile="$dir/munge/munge.key" --force 2>/dev/null || fail "mungekey could not write a key"
 munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" --pid-file="$dir/munged.pid" \
   --log-file="$dir/munged.log" --seed-file="$dir/munge/munged.seed" || fail "munged did not start"
@@ -72,7 +73,7 @@ SelectTypeParameters=CR_Core
 MpiDefault=none
 ReturnToService=2
 SlurmdTimeout=30
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$dir/slurm.conf
