@@ -3,15 +3,17 @@
 import type { Molecule } from "../src/chem/molecule.js";
 import { iterateInputItems, type InputItem, type ParseItem } from "../src/chem/parse.js";
 import { meanAbsoluteError } from "../src/api/predict.js";
-import { tableHeader, tableRow, type TableLayout } from "../src/io/predictionTable.js";
-import { outputUnit, propertyUnit } from "../src/io/units.js";
+import { tableHeader, tableRow, type TableFormat, type TableLayout } from "../src/io/predictionTable.js";
+import { ENERGY_UNIT_NAMES, formatValue, outputUnit, propertyUnit, type OutputUnit } from "../src/io/units.js";
+import type { PredictionResult } from "../src/predict/result.js";
+import { ensembleMismatch, tee, zipEnsemble } from "../src/predict/ensemble.js";
 import { readModelFile } from "../src/model/modelFile.js";
 import type { QdfConfig } from "../src/model/config.js";
 import { EmbedPool } from "../src/workers/embedPool.js";
 import { PredictPool } from "../src/workers/pool.js";
 import { DensityPanel } from "./densityPanel.js";
 import { drawParity, markParity, type ParityPoint } from "./parityPlot.js";
-import { ResultsTable, type PageResult, type TableUnit } from "./resultsTable.js";
+import { ResultsTable, type TableUnit } from "./resultsTable.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const body = document.body;
@@ -27,6 +29,9 @@ const progress = $<HTMLProgressElement>("progress");
 const status = $<HTMLSpanElement>("status");
 const summary = $<HTMLSpanElement>("summary");
 const downloadButton = $<HTMLButtonElement>("download");
+const downloadFormat = $<HTMLSelectElement>("downloadFormat");
+const unitSelect = $<HTMLSelectElement>("unit");
+const strictBox = $<HTMLInputElement>("strict");
 const parity = document.getElementById("parity") as unknown as SVGSVGElement;
 const parityEmpty = $<HTMLParagraphElement>("parityEmpty");
 
@@ -43,7 +48,7 @@ interface PageModel {
 const models: PageModel[] = [];
 let pools: { key: string; pools: Promise<PredictPool[]> } | null = null;
 /** The last run: its inputs (a molecule per row, or none where parsing failed) and results, by row. */
-let run: { molecules: (Molecule | null)[]; results: PageResult[]; config: QdfConfig } | null = null;
+let run: { molecules: (Molecule | null)[]; results: PredictionResult[]; config: QdfConfig; models: number } | null = null;
 let busy = false;
 /** SMILES are built in 3D in these workers (openchemlib, loaded by the first SMILES), kept while the count stays. */
 let embedPool: { workers: number; pool: EmbedPool } | null = null;
@@ -64,28 +69,32 @@ async function dropPools(): Promise<void> {
   if (old) for (const p of (await old.pools.catch(() => [])) as PredictPool[]) await p.close();
 }
 
-/** The model line: what the chosen model predicts. */
+/** The model line: what the ticked models predict (an ensemble's must agree on outputs and unit). */
 function describeModels(): void {
   const use = ticked();
   modelStatus.className = "";
-  if (use.length === 0) modelStatus.textContent = models.length ? "choose a model" : "no model loaded: choose a .safetensors file";
+  if (use.length === 0) modelStatus.textContent = models.length ? "tick a model" : "no model loaded: choose a .safetensors file";
   else if (use.length === 1) {
     const c = use[0]!.config;
     modelStatus.textContent = `${use[0]!.name}: ${c.property}, ${c.outputs} output(s), dim ${c.dim}`;
   } else {
-    modelStatus.textContent = `ensemble of ${use.length} models: ${use.map((m) => m.name).join(", ")}`;
+    const mismatch = ensembleMismatch(use.map((m) => m.config));
+    modelStatus.textContent = mismatch ?? `ensemble of ${use.length} models: ${use.map((m) => m.name).join(", ")} ` +
+      `(mean and standard deviation; the density is the first's)`;
+    if (mismatch) modelStatus.className = "error";
   }
   density.setModel(use[0]?.bytes ?? null);
+  unitChoices(use[0]?.config.property ?? "");
 }
 
 function renderModels(): void {
   modelList.replaceChildren(...models.map((m) => {
     const li = document.createElement("li");
-    const box = Object.assign(document.createElement("input"), { type: "radio", name: "model", checked: m.use });
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: m.use });
     box.dataset.model = m.name;
     box.addEventListener("change", async () => {
-      if (busy) { renderModels(); return; }
-      for (const other of models) other.use = other === m;
+      if (busy) { box.checked = m.use; return; }
+      m.use = box.checked;
       await dropPools();
       describeModels();
       setState("ready");
@@ -99,13 +108,16 @@ function renderModels(): void {
   }));
 }
 
-/** Adds a model (validated before any worker starts; one of the same name is replaced) and chooses it. */
-async function addModel(name: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Adds a model (validated before any worker starts; one of the same name is replaced) and ticks it; `alone` unticks
+ * the others (a model chosen to replace them; tick more for an ensemble).
+ */
+async function addModel(name: string, bytes: Uint8Array, alone = true): Promise<void> {
   const { config } = readModelFile(bytes);
   await dropPools();
   const old = models.findIndex((m) => m.name === name);
   if (old >= 0) models.splice(old, 1);
-  for (const m of models) m.use = false;
+  if (alone) for (const m of models) m.use = false;
   models.push({ name, bytes, config, use: true });
 }
 
@@ -120,14 +132,14 @@ function modelError(text: string): void {
   modelStatus.textContent = text;
 }
 
-/** A model file the user gave (button or drop): added and chosen, or its error shown. */
-async function userModel(f: File): Promise<void> {
+/** A model file the user gave (button or drop): added and ticked, or its error shown. */
+async function userModel(f: File, alone: boolean): Promise<void> {
   if (busy) {
     modelStatus.textContent = "wait for the prediction to finish before changing the models";
     return;
   }
   try {
-    await addModel(f.name, new Uint8Array(await f.arrayBuffer()));
+    await addModel(f.name, new Uint8Array(await f.arrayBuffer()), alone);
     modelsChanged();
   } catch (e) {
     modelError(`${f.name}: ${(e as Error).message}`);
@@ -142,11 +154,12 @@ async function fetchModel(url: string): Promise<Uint8Array> {
 }
 
 /**
- * ?model=URL, else the models the build listed in models/index.json, the default first and chosen; else none. The
- * page is "ready" only when all are in.
+ * ?model=URL (repeated: an ensemble, all ticked), else the models the build listed in models/index.json, the default
+ * first and the only one ticked; else none. The page is "ready" only when all are in.
  */
 async function preload(): Promise<void> {
   let urls = new URLSearchParams(location.search).getAll("model");
+  const tickAll = urls.length > 0;
   if (urls.length === 0) {
     try {
       urls = (await (await fetch("models/index.json")).json()) as string[];
@@ -161,13 +174,14 @@ async function preload(): Promise<void> {
       failed.push(`could not load ${url}: ${(e as Error).message}`);
     }
   }
-  models.forEach((m, i) => { m.use = i === 0; });
+  models.forEach((m, i) => { m.use = tickAll || i === 0; });
   modelsChanged();
   if (failed.length) modelError(`${failed.join("; ")}${models.length ? "" : "; choose a model file"}`);
 }
 
 modelFile.addEventListener("change", async () => {
-  for (const f of Array.from(modelFile.files ?? [])) await userModel(f);
+  // Several files at once: an ensemble of them.
+  for (const [i, f] of Array.from(modelFile.files ?? []).entries()) await userModel(f, i === 0);
 });
 moleculeFile.addEventListener("change", async () => {
   const f = moleculeFile.files?.[0];
@@ -185,7 +199,7 @@ body.addEventListener("drop", async (e) => {
   e.preventDefault();
   body.classList.remove("over");
   for (const f of Array.from(e.dataTransfer?.files ?? [])) {
-    if (/\.safetensors$/i.test(f.name)) await userModel(f);
+    if (/\.safetensors$/i.test(f.name)) await userModel(f, false);
     else if (/\.cube?$/i.test(f.name)) await density.openCube(f.name, await f.text());
     else {
       moleculesText.value = await f.text();
@@ -197,14 +211,15 @@ body.addEventListener("drop", async (e) => {
 /** The pools of the ticked models (one per model, the workers shared out), made once per set of models and workers. */
 function getPools(workers: number): Promise<PredictPool[]> {
   const use = ticked();
-  const key = `${use.map((m) => m.name).join("\n")}|${workers}`;
+  const strict = strictBox.checked;
+  const key = `${use.map((m) => m.name).join("\n")}|${workers}|${strict}`;
   if (pools?.key !== key) {
     void dropPools();
     const each = Math.max(1, Math.floor(workers / use.length));
     const made = (async () => {
       const out: PredictPool[] = [];
       try {
-        for (const m of use) out.push(await PredictPool.create(m.bytes, { workers: each }));
+        for (const m of use) out.push(await PredictPool.create(m.bytes, { workers: each, strict }));
       } catch (e) {
         for (const p of out) await p.close();
         throw e;
@@ -234,20 +249,40 @@ async function embedded(input: InputItem[], workers: number): Promise<ParseItem[
   return items;
 }
 
-/** Results in input order. */
-function predictAll(all: PredictPool[], items: ParseItem[]): AsyncIterable<PageResult> {
-  return all[0]!.predictStream(items);
+/** Results in input order: one model's, or the ensemble's mean and standard deviation (predict/ensemble.ts). */
+function predictAll(all: PredictPool[], items: ParseItem[]): AsyncIterable<PredictionResult> {
+  if (all.length === 1) return all[0]!.predictStream(items);
+  const mismatch = ensembleMismatch(all.map((p) => p.config));
+  if (mismatch) throw new Error(mismatch);
+  const branches = tee(items, all.length);
+  return zipEnsemble(all.map((pool, i) => pool.predictStream(branches[i]!)));
 }
 
-function tableUnit(config: QdfConfig): TableUnit {
-  return { unit: propertyUnit(config.property), format: (v) => v.toFixed(6) };
+/** The unit menu: the model's own unit, and the other energy units when it is an energy. */
+function unitChoices(property: string): void {
+  const own = propertyUnit(property);
+  const names = (ENERGY_UNIT_NAMES as string[]).includes(own) ? ENERGY_UNIT_NAMES : [own];
+  const keep = names.includes(unitSelect.value as never) ? unitSelect.value : own;
+  unitSelect.replaceChildren(...names.map((u) => Object.assign(document.createElement("option"), { value: u, textContent: u || "(none)" })));
+  unitSelect.value = keep;
 }
 
-function parityPoints(results: PageResult[]): ParityPoint[] {
+/** The chosen output unit for a model's property (conversion and rounding as the CLI's --unit). */
+function chosenUnit(config: QdfConfig): OutputUnit {
+  return outputUnit(config.property, unitSelect.value === propertyUnit(config.property) ? undefined : unitSelect.value);
+}
+
+function tableUnit(out: OutputUnit): TableUnit {
+  return { unit: out.unit, format: (v) => formatValue(v, out) };
+}
+
+function parityPoints(results: PredictionResult[], out: OutputUnit): ParityPoint[] {
   const points: ParityPoint[] = [];
   results.forEach((r, index) => {
     if (r.error || !r.predicted || !r.true) return;
-    r.predicted.forEach((p, k) => points.push({ index, id: r.id, predicted: p, true: r.true![k]!, std: r.std?.[k] }));
+    r.predicted.forEach((p, k) => points.push({
+      index, id: r.id, predicted: p * out.factor, true: r.true![k]! * out.factor, std: r.std ? r.std[k]! * out.factor : undefined,
+    }));
   });
   return points;
 }
@@ -283,8 +318,10 @@ async function predict(): Promise<void> {
     const items = await embedded(input, workers);
     const all = await getPools(workers);
     const config = use[0]!.config;
-    const unit = tableUnit(config);
-    const current = run = { molecules: items.map((it) => ("molecule" in it ? it.molecule : null)), results: [] as PageResult[], config };
+    const unit = tableUnit(chosenUnit(config));
+    const current = run = {
+      molecules: items.map((it) => ("molecule" in it ? it.molecule : null)), results: [] as PredictionResult[], config, models: all.length,
+    };
     table.start(unit);
     progress.max = items.length;
     progress.value = 0;
@@ -300,14 +337,9 @@ async function predict(): Promise<void> {
     const seconds = (performance.now() - t0) / 1000;
     const failed = results.filter((r) => r.error).length;
     const warned = results.filter((r) => !r.error && r.warnings?.length).length;
-    const mae = meanAbsoluteError(results.filter((r) => !r.error));
-    status.textContent = `${results.length} molecules in ${seconds.toFixed(2)} s (${(results.length / seconds).toFixed(1)}/s, ${workers} workers)` +
-      (failed ? `, ${failed} failed` : "") + (warned ? `, ${warned} with warnings` : "");
-    summary.textContent = Number.isNaN(mae) ? "" : `MAE ${unit.format(mae)} ${unit.unit}`.trim();
-    summary.dataset.mae = String(mae);
-    const points = parityPoints(results);
-    drawParity(parity, points, unit.unit, select);
-    parityEmpty.hidden = points.length > 0;
+    status.textContent = `${results.length} molecules in ${seconds.toFixed(2)} s (${(results.length / seconds).toFixed(1)}/s, ${workers} workers` +
+      `${all.length > 1 ? `, ensemble of ${all.length}` : ""})` + (failed ? `, ${failed} failed` : "") + (warned ? `, ${warned} with warnings` : "");
+    showOutcome();
     downloadButton.disabled = !results.some((r) => r.predicted);
     busy = false;
     setState("done");
@@ -325,16 +357,41 @@ async function predict(): Promise<void> {
 
 predictButton.addEventListener("click", () => void predict());
 
-// The same TSV as `qdf predict`: a row per molecule, failed ones with their error.
+/** The MAE and the parity plot of the last run, in the chosen unit (the unit menu redraws them and the table). */
+function showOutcome(): void {
+  if (!run) return;
+  const out = chosenUnit(run.config), unit = tableUnit(out);
+  const mae = meanAbsoluteError(run.results.filter((r) => !r.error));
+  summary.textContent = Number.isNaN(mae) ? "" : `MAE ${unit.format(mae)} ${unit.unit}`.trim();
+  summary.dataset.mae = String(mae); // in the model's unit, as the CLI's stderr
+  const points = parityPoints(run.results, out);
+  drawParity(parity, points, unit.unit, select);
+  parityEmpty.hidden = points.length > 0;
+  if (selected !== null) markParity(parity, selected);
+}
+
+unitSelect.addEventListener("change", () => {
+  if (!run || busy) return;
+  const unit = tableUnit(chosenUnit(run.config));
+  table.start(unit);
+  run.results.forEach((r, i) => table.add(i, r, unit));
+  table.finish(run.results);
+  if (selected !== null) table.select(selected);
+  showOutcome();
+});
+strictBox.addEventListener("change", () => void dropPools());
+
+// The table `qdf predict` writes (same columns, unit and rounding): a row per molecule, failed ones with their error.
 downloadButton.addEventListener("click", () => {
   if (!run) return;
   const layout: TableLayout = {
-    outputs: run.config.outputs, unit: outputUnit(run.config.property), withTrue: run.results.some((r) => r.true),
+    outputs: run.config.outputs, unit: chosenUnit(run.config), withTrue: run.results.some((r) => r.true), models: run.models,
   };
-  const text = tableHeader(layout) + run.results.map((r) => tableRow(r, layout)).join("");
+  const format = downloadFormat.value as TableFormat;
+  const text = tableHeader(layout, format) + run.results.map((r) => tableRow(r, layout, format)).join("");
   const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type: "text/tab-separated-values" }));
-  a.download = "predictions.tsv";
+  a.href = URL.createObjectURL(new Blob([text], { type: format === "csv" ? "text/csv" : format === "jsonl" ? "application/jsonl" : "text/tab-separated-values" }));
+  a.download = `predictions.${format}`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 });

@@ -1,13 +1,11 @@
 // The page's results table: a row per input molecule, in input order, with units in the header, errors and warnings.
 import type { PredictionResult } from "../src/predict/result.js";
 
-/** A result as the page shows it (file, formula, warnings and an ensemble's std when the library gives them). */
-export type PageResult = PredictionResult & { file?: string; formula?: string; warnings?: string[]; std?: number[] };
 
 export interface TableUnit {
   /** Printed unit ("eV"; "" when the model names none). */
   unit: string;
-  /** Value -> cell text. */
+  /** A value in the model's unit -> cell text in the printed unit (io/units.ts formatValue). */
   format(v: number): string;
 }
 
@@ -44,7 +42,7 @@ export class ResultsTable {
   }
 
   /** One row; full-precision values ride along in data-values (tests compare those with the CLI). */
-  add(index: number, r: PageResult, u: TableUnit): void {
+  add(index: number, r: PredictionResult, u: TableUnit): void {
     const tr = document.createElement("tr");
     tr.dataset.index = String(index);
     tr.dataset.id = r.id;
@@ -60,11 +58,12 @@ export class ResultsTable {
     const p = r.error ? undefined : r.predicted, t = r.true;
     const errs = p && t ? p.map((v, k) => Math.abs(v - t[k]!)) : undefined;
     cell("c-n", String(index + 1));
-    cell("c-file", r.file ?? "");
+    cell("c-file", r.file === undefined ? "" : `${r.file}${r.line === undefined ? "" : `:${r.line}`}`);
     cell("c-id", r.id);
     cell("c-formula", r.formula ?? "");
     cell("c-atoms", r.nAtoms ? String(r.nAtoms) : "");
-    cell("c-pred", list(p), p);
+    const pred = cell("c-pred", list(p), p);
+    if (p && r.members) pred.title = r.members.map((m, i) => `model ${i + 1}: ${list(m)}`).join("\n");
     cell("c-std", list(p && r.std), p && r.std);
     cell("c-true", list(t), t);
     cell("c-err", list(errs), errs);
@@ -82,8 +81,8 @@ export class ResultsTable {
   }
 
   /** Hides the columns this run has nothing for (no true values, no ensemble, one input, no formulas). */
-  finish(results: PageResult[]): void {
-    const none = (f: (r: PageResult) => unknown) => !results.some(f);
+  finish(results: PredictionResult[]): void {
+    const none = (f: (r: PredictionResult) => unknown) => !results.some(f);
     this.table.classList.toggle("no-true", none((r) => r.true));
     this.table.classList.toggle("no-std", none((r) => r.std));
     this.table.classList.toggle("no-formula", none((r) => r.formula));

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { Page } from "playwright-core";
 import { readCube } from "../../src/io/cube.js";
+import { formatValue, outputUnit } from "../../src/io/units.js";
 import { repoRoot, sharedPath } from "../shared.js";
 import { builtFolder, launch, pixelCounts, serve } from "./harness.js";
 
@@ -22,14 +23,14 @@ function cliPredictions(): { predicted: Map<string, number>; mae: number } {
   const run = qdf("predict", "--model", modelPath, fixture, "--workers", "0");
   assert.is(run.status, 1, `the fixture has one bad molecule, so exit code 1; stderr: ${run.stderr}`);
   const predicted = new Map<string, number>();
-  const [head, ...lines] = run.stdout.trim().split("\n");
-  const cols = head!.split("\t");
-  const idCol = cols.indexOf("id"), predCol = cols.findIndex((c) => c.startsWith("predicted"));
-  for (const line of lines) {
-    const cells = line.split("\t");
-    if (cells[predCol]) predicted.set(cells[idCol]!, Number(cells[predCol]));
-  }
+  for (const row of table(run.stdout)) if (!row.error) predicted.set(row.id!, Number(row.predicted_eV));
   return { predicted, mae: Number(/MAE (\S+)/.exec(run.stderr)?.[1]) };
+}
+
+/** A TSV table `qdf predict` printed, as one record per row keyed by column name. */
+function table(tsv: string): Record<string, string>[] {
+  const [head, ...rows] = tsv.replace(/\n$/, "").split("\n").map((l) => l.split("\t"));
+  return rows.map((row) => Object.fromEntries(head!.map((name, i) => [name, row[i] ?? ""])));
 }
 
 /** `qdf density --units electrons`'s rho cube for the fixture's molecule `id`. */
@@ -92,6 +93,46 @@ test("the page predicts like the CLI, plots predicted against true, and draws th
     assert.match((await page.textContent("#modelStatus"))!, new RegExp(`^${basename(listed[0]!).replace(/\./g, "\\.")}: atomization energy`));
     assert.equal(await page.$$eval("#models input:checked", (bs) => bs.map((b) => (b as HTMLElement).dataset.model)), [basename(listed[0]!)]);
 
+    // An ensemble of the two shipped models, as `qdf predict --model A --model B`: mean, std, warnings (a lone H atom).
+    await page.check(`#models input[data-model="qdf-small.safetensors"]`);
+    assert.match((await page.textContent("#modelStatus"))!, /^ensemble of 2 models/);
+    const ensembleInput = join(tmp, "ensemble.txt");
+    writeFileSync(ensembleInput, `${readFileSync(fixture, "utf8").trimEnd()}\n\nlone_hydrogen\nH 0. 0. 0.\n0.0\n`);
+    const cliEnsemble = table(qdf("predict", "--model", join(repoRoot, listed[0]!), "--model", join(repoRoot, "models", "qdf-small.safetensors"),
+      ensembleInput, "--workers", "0").stdout);
+    await predictText(page, readFileSync(ensembleInput, "utf8"));
+    const pageEnsemble = await page.$$eval("#results tbody tr", (trs) => trs.map((tr) => ({
+      id: (tr as HTMLElement).dataset.id!,
+      predicted: tr.querySelector("td.c-pred")!.getAttribute("data-values"),
+      std: tr.querySelector("td.c-std")!.getAttribute("data-values"),
+      notes: tr.querySelector("td.c-notes")!.textContent,
+    })));
+    assert.equal(pageEnsemble.map((r) => r.id), cliEnsemble.map((r) => r.id));
+    pageEnsemble.forEach((r, i) => {
+      const want = cliEnsemble[i]!;
+      if (want.error) { assert.is(r.predicted, null); assert.ok(r.notes!.includes("Si"), r.notes!); return; }
+      assert.ok(Math.abs(Number(r.predicted) - Number(want.predicted_eV)) <= 1e-5, `${r.id}: mean ${r.predicted}, CLI ${want.predicted_eV}`);
+      assert.ok(Math.abs(Number(r.std) - Number(want.std_eV)) <= 1e-5, `${r.id}: std ${r.std}, CLI ${want.std_eV}`);
+      assert.is(r.notes, want.warnings, `${r.id}: the CLI's warnings`);
+    });
+    assert.match(cliEnsemble[6]!.warnings!, /single atom/, "the lone H is warned about");
+    assert.is(await page.getAttribute("#parity", "data-points"), "6", "a point per molecule with a value and a true value");
+    assert.ok(!(await page.$eval("#results", (t) => t.classList.contains("no-std"))), "the std column is shown");
+    mkdirSync(join(repoRoot, "artifacts"), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, "artifacts", "browser-page-ensemble.png"), fullPage: true });
+    // Another unit: the table, the plot and the MAE follow, converted and rounded as the CLI's --unit.
+    await page.selectOption("#unit", "kcal/mol");
+    assert.match((await page.textContent("#results thead"))!, /predicted \(kcal\/mol\)/);
+    const firstCell = await page.$eval("#results tbody tr td.c-pred", (td) => [td.textContent, td.getAttribute("data-values")]);
+    assert.is(firstCell[0], formatValue(Number(firstCell[1]), outputUnit("atomization energy (eV)", "kcal/mol")));
+    assert.match((await page.textContent("#parity"))!, /true \(kcal\/mol\)/);
+    await page.selectOption("#unit", "eV");
+    // --strict: the warned molecule gets an error instead of a value.
+    await page.check("#strict");
+    await predictText(page, readFileSync(ensembleInput, "utf8"));
+    assert.match((await page.textContent(`#results tbody tr[data-index="6"] td.error`))!, /strict/);
+    await page.uncheck("#strict");
+
     // ?model= preloads a model instead (here the published model from ../shared, which the CLI runs too).
     await page.goto(`${server.url}?model=test-model.safetensors`);
     await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
@@ -110,8 +151,7 @@ test("the page predicts like the CLI, plots predicted against true, and draws th
     writeFileSync(smi, "CCO ethanol\n");
     const cliSmiles = qdf("predict", "--model", modelPath, smi, "--workers", "0");
     assert.is(cliSmiles.status, 0, cliSmiles.stderr);
-    const [smiHead, smiRow] = cliSmiles.stdout.trim().split("\n").map((l) => l.split("\t"));
-    const cliEthanol = Number(smiRow![smiHead!.findIndex((c) => c.startsWith("predicted"))]);
+    const cliEthanol = Number(table(cliSmiles.stdout)[0]!.predicted_eV);
     await page.selectOption("#format", "smiles");
     await predictText(page, "CCO ethanol\n");
     await page.selectOption("#format", "auto");
