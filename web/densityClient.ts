@@ -12,6 +12,8 @@ export class DensityClient {
   private worker: Worker | null = null;
   private api: Remote<DensityWorkerApi> | null = null;
   private ready: Promise<void> | null = null;
+  /** Rejects when the worker fails to load or crashes: a dead worker never answers, so every call races this. */
+  private failed: Promise<never> | null = null;
   private modelBytes: Uint8Array | null = null;
 
   /** The model rho comes from; the worker (re)loads it on the next request. True when the model changed. */
@@ -29,17 +31,18 @@ export class DensityClient {
       const worker = this.worker = new Worker(new URL("./densityWorker.js", import.meta.url), { type: "module" });
       const api = this.api = wrap<DensityWorkerApi>(worker);
       const copy = new Uint8Array(this.modelBytes);
-      this.ready = api.init(transfer(copy, [copy.buffer]));
-      // A worker that fails to load never answers: surface its error event instead of waiting forever.
-      const failed = new Promise<never>((_, reject) => worker.addEventListener("error", (e) => {
+      const failed = this.failed = new Promise<never>((_, reject) => worker.addEventListener("error", (e) => {
         e.preventDefault();
         reject(new Error(`density worker failed: ${e.message || "could not load"}`));
       }));
-      this.ready = Promise.race([this.ready, failed]);
+      failed.catch(() => { /* surfaced by the calls racing it */ });
+      this.ready = Promise.race([api.init(transfer(copy, [copy.buffer])), failed]);
     }
+    // This worker's, even if the model changes meanwhile (close() drops the fields, not the worker's promises).
+    const api = this.api, ready = this.ready!, failed = this.failed!;
     try {
-      await this.ready;
-      return await this.api.rho(molecule, spacing);
+      await ready;
+      return await Promise.race([api.rho(molecule, spacing), failed]);
     } catch (e) {
       if (/worker failed|no model/.test((e as Error).message)) this.close();
       throw e;
@@ -52,5 +55,6 @@ export class DensityClient {
     this.api = null;
     this.worker = null;
     this.ready = null;
+    this.failed = null;
   }
 }
