@@ -5,6 +5,7 @@ import type { QdfModel } from "../model/qdf.js";
 import { cutoffRadii, DEFAULT_CUTOFF_TOL, evaluateOnGrid } from "./evaluate.js";
 import { boxGrid, gridPoint, gridSize, type BoxGrid } from "./grid.js";
 import { lcaoFunction } from "./lcaoFunction.js";
+import { checkGeometry } from "../chem/geometryChecks.js";
 import { predictedV, trueV } from "./potentials.js";
 import { parsePlane, sampleSlice } from "./slice.js";
 import { renderSlicePng } from "./sliceImage.js";
@@ -64,6 +65,7 @@ export function densityJob(model: QdfModel, m: Molecule, o: DensityJobOptions = 
   const t0 = performance.now();
   const spacing = o.spacing ?? 0.2, padding = o.padding ?? 3.0, orbitals = o.orbitals ?? [];
   const cutoffTol = o.cutoffTol ?? DEFAULT_CUTOFF_TOL;
+  checkGeometry(m);
   const fn = lcaoFunction(model, m);
   const grid = boxGrid(m.coords, spacing, padding);
   const { rho, psi } = evaluateOnGrid(fn, grid, { orbitals, cutoffTol });

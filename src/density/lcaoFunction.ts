@@ -3,6 +3,7 @@ import type { Molecule } from "../chem/molecule.js";
 import { columnNorms } from "../kernels/columns.js";
 import { basisFrozen, orbitalZeta } from "../model/basis.js";
 import { featurize } from "../model/features.js";
+import { shifted } from "../chem/geometryChecks.js";
 import { EPS, normalizedCoefficients, orbitalFactor, orbitalProducts } from "../model/lcao.js";
 import type { QdfModel } from "../model/qdf.js";
 
@@ -19,7 +20,7 @@ export interface LcaoFunction {
   /** D: number of molecular orbitals. */
   dim: number;
   nElectrons: number;
-  /** Orbital centres (their atoms), f64 [nOrb * 3], angstrom. */
+  /** Orbital centres (their atoms), f64 [nOrb * 3], angstrom, in the input's frame (as the molecule's coordinates). */
   centres: Float64Array;
   /** Quantum numbers and exponents, f32 [nOrb]. */
   q: Float32Array;
@@ -30,7 +31,7 @@ export interface LcaoFunction {
   coefficients: Float64Array;
   /** P = diag(1/n) C C^T diag(1/n), f64 [nOrb * nOrb]: rho(r) = g(r)^T P g(r) over raw g. */
   densityMatrix: Float64Array;
-  /** The molecule's field points, f64 [nField * 3], and the forward pass's rho there, f64 [nField]. */
+  /** The molecule's field points, f64 [nField * 3] in the input's frame, and the forward pass's rho there, f64 [nField]. */
   field: Float64Array;
   fieldRho: Float64Array;
   /** max |psi_k| over the field points, f64 [D] (a scale for orbital cutoffs). */
@@ -74,8 +75,10 @@ export function lcaoFunction(model: QdfModel, m: Molecule): LcaoFunction {
       P[j * nOrb + i] = s;
     }
   }
+  // featurize centred the molecule; cubes and slices are in the input's frame, so the positions go back there.
+  const back = f.origin.map((v) => -v);
   return {
-    molecule: m, nOrb, dim: D, nElectrons: f.nElectrons, centres: f.centres, q: f.q, zeta, basisNorms, coefficients: C,
-    densityMatrix: P, field: f.field, fieldRho, fieldPsiMax,
+    molecule: m, nOrb, dim: D, nElectrons: f.nElectrons, centres: shifted(f.centres, back), q: f.q, zeta, basisNorms,
+    coefficients: C, densityMatrix: P, field: shifted(f.field, back), fieldRho, fieldPsiMax,
   };
 }

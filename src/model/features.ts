@@ -6,6 +6,7 @@ import { fieldPoints, sphereTemplate } from "../kernels/field.js";
 import { externalPotential } from "../kernels/potential.js";
 import type { QdfConfig } from "./config.js";
 import { moleculeOrbitals } from "./orbitals.js";
+import { centroid, shifted } from "../chem/geometryChecks.js";
 
 /** What featurising needs from a model: its basis, grid and orbital table. */
 export class FieldContext {
@@ -24,13 +25,15 @@ export interface MoleculeFeatures {
   nAtoms: number;
   /** Number of field points (nAtoms x template size). */
   nField: number;
-  /** Field points, f64 [nField * 3]. */
+  /** Where the molecule's centroid was in the input frame (angstrom): field and centres are relative to it. */
+  origin: [number, number, number];
+  /** Field points, f64 [nField * 3], relative to `origin`. */
   field: Float64Array;
   /** Orbital rows in the model's tables, i32 [nOrb]. */
   orbitalIndex: Int32Array;
   /** Quantum numbers, f32 [nOrb]. */
   q: Float32Array;
-  /** Orbital centres (their atoms' coordinates), f64 [nOrb * 3], angstrom. */
+  /** Orbital centres (their atoms' coordinates relative to `origin`), f64 [nOrb * 3], angstrom. */
   centres: Float64Array;
   /** Distances from field points to orbital centres, f32 [nField * nOrb]. */
   dist: Float32Array;
@@ -41,8 +44,14 @@ export interface MoleculeFeatures {
   potential?: Float32Array;
 }
 
-/** Field, distances and orbital indices for one molecule (throws UnknownOrbitalError for unseen elements). */
-export function featurize(m: Molecule, ctx: FieldContext, withPotential = false): MoleculeFeatures {
+/**
+ * Field, distances and orbital indices for one molecule (throws UnknownOrbitalError for unseen elements). The
+ * molecule is centred on its centroid first, in float64: everything downstream (distances rounded to float32, the
+ * potential) then sees the same numbers wherever the molecule was placed.
+ */
+export function featurize(input: Molecule, ctx: FieldContext, withPotential = false): MoleculeFeatures {
+  const origin = centroid(input.coords);
+  const m: Molecule = { ...input, coords: shifted(input.coords, origin) };
   const orbitals = moleculeOrbitals(m, ctx.basis, ctx.config.orbitalDict, ctx.growTable);
   const field = fieldPoints(m.coords, ctx.template);
   const nField = field.length / 3;
@@ -50,6 +59,7 @@ export function featurize(m: Molecule, ctx: FieldContext, withPotential = false)
     id: m.id,
     nAtoms: m.atomicNumbers.length,
     nField,
+    origin,
     field,
     orbitalIndex: orbitals.index,
     q: orbitals.q,

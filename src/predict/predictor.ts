@@ -6,6 +6,7 @@ import { initBackend } from "../model/backend.js";
 import { featurize } from "../model/features.js";
 import { QdfModel } from "../model/qdf.js";
 import { applicabilityWarnings } from "../chem/applicability.js";
+import { checkGeometry } from "../chem/geometryChecks.js";
 import { itemMolecule, moleculeResult, parseErrorResult, whereText, type PredictionResult } from "./result.js";
 import { atomrefOffset, type Atomref } from "../chem/atomref.js";
 import { GcnModel } from "../gcn/model.js";
@@ -60,8 +61,10 @@ export function modelSummary(bytes: Uint8Array): { outputs: number; property: st
  */
 export function predictMolecule(model: AnyModel, m: Molecule, options: PredictOptions = {}): PredictionResult {
   const result = moleculeResult(m);
-  result.warnings = applicabilityWarnings(m, (model.config as { atomCountRange?: [number, number] }).atomCountRange);
   try {
+    // Unusable geometry (atoms at one point, coordinates of 1e308) is an error before anything else looks at it.
+    checkGeometry(m);
+    result.warnings = applicabilityWarnings(m, (model.config as { atomCountRange?: [number, number] }).atomCountRange);
     if (options.strict && result.warnings.length > 0) {
       throw new Error(`molecule ${m.id}: refused (strict): ${result.warnings.join("; ")}`);
     }

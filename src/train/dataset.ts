@@ -5,6 +5,7 @@ import type { Molecule } from "../chem/molecule.js";
 import type { QdfConfig } from "../model/config.js";
 import { FieldContext } from "../model/features.js";
 import { moleculeOrbitals } from "../model/orbitals.js";
+import { geometryProblem } from "../chem/geometryChecks.js";
 import { crc32 } from "../io/crc32.js";
 import { FeatureSet, MoleculeStore, type FeatureSource } from "./moleculeStore.js";
 
@@ -110,6 +111,11 @@ export function prepareData(splits: Splits<Iterable<Molecule>>, field: Pick<QdfC
         if (outputs < 0) outputs = k;
         if (k !== outputs) {
           throw new Error(`${name}: molecule ${m.id} has ${k} property values, the first training molecule has ${outputs}`);
+        }
+        const problem = geometryProblem(m);
+        if (problem) {
+          const where = m.file === undefined ? "" : `${m.file}${m.line === undefined ? "" : `:${m.line}`}: `;
+          throw new Error(`${name}: ${where}molecule ${m.id}: ${problem}`);
         }
         // The table grows (or is checked) by elements: only a molecule with an element not seen yet can change it.
         if (m.atomicNumbers.some((z) => !seen.has(z))) {
