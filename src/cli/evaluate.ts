@@ -79,7 +79,7 @@ async function run(argv: string[]): Promise<number> {
     const model = await loadAnyModel(new Uint8Array(readFileSync(file)));
     try {
       property ||= model.config.property;
-      const results = [...predictStream(model, molecules)];
+      const results = [...predictStream(model, molecules, { modelName: file })];
       const failed = results.filter((r) => r.error);
       if (failed.length > 0) process.stderr.write(`${name}: ${failed.length} molecules failed, e.g. ${failed[0]!.error}\n`);
       evaluated.push({ name, errors: modelErrors(results), results });

@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { ParseItem } from "../chem/parse.js";
 import { FRAGMENT_DISTANCE_A, MIN_DISTANCE_A } from "../chem/applicability.js";
 import { predictStream, type PredictionResult } from "../api/predict.js";
-import { loadAnyModel } from "../predict/predictor.js";
+import { loadAnyModel, type PredictOptions } from "../predict/predictor.js";
 import { ensembleMismatch, zipEnsemble } from "../predict/ensemble.js";
 import { whereText } from "../predict/result.js";
 import { ENERGY_UNIT_NAMES, formatValue, outputUnit, UnitError, type OutputUnit } from "../io/units.js";
@@ -118,22 +118,23 @@ interface Engine {
   close(): Promise<void>;
 }
 
-async function inProcess(bytes: Uint8Array, strict: boolean): Promise<Engine> {
+async function inProcess(bytes: Uint8Array, options: PredictOptions): Promise<Engine> {
   const model = await loadAnyModel(bytes);
   return {
     config: model.config,
-    predictStream: (items) => predictStream(model, items, { strict }),
+    predictStream: (items) => predictStream(model, items, options),
     close: async () => model.dispose(),
   };
 }
 
 /** One engine per model, each with its share of the workers; all closed if one fails to start. */
-async function startEngines(models: Uint8Array[], workers: number, strict: boolean): Promise<Engine[]> {
+async function startEngines(models: Uint8Array[], paths: string[], workers: number, strict: boolean): Promise<Engine[]> {
   const engines: Engine[] = [];
   const each = Math.max(1, Math.floor(workers / models.length));
   try {
-    for (const bytes of models) {
-      engines.push(workers === 0 ? await inProcess(bytes, strict) : await PredictPool.create(bytes, { workers: each, strict }));
+    for (const [i, bytes] of models.entries()) {
+      const options: PredictOptions = { strict, modelName: paths[i]! };
+      engines.push(workers === 0 ? await inProcess(bytes, options) : await PredictPool.create(bytes, { workers: each, ...options }));
     }
   } catch (e) {
     await Promise.all(engines.map((en) => en.close()));
@@ -179,7 +180,7 @@ async function run(argv: string[]): Promise<number> {
   let unit: OutputUnit;
   try {
     // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
-    const engines = await startEngines(modelBytes, workers, strict);
+    const engines = await startEngines(modelBytes, models, workers, strict);
     try {
       const config = engines[0]!.config;
       const mismatch = ensembleMismatch(engines.map((e) => e.config));

@@ -18,6 +18,8 @@ import { modelArchitecture, modelAtomref, modelMetadata } from "./architecture.j
 export interface PredictOptions {
   /** Applicability warnings become errors: no value, the error says why (default false). */
   strict?: boolean;
+  /** The model as errors name it (its file); default "(unnamed)". */
+  modelName?: string;
 }
 
 /** A model of either architecture, as prediction sees it. */
@@ -76,6 +78,12 @@ export function predictMolecule(model: AnyModel, m: Molecule, options: PredictOp
     if (ref) {
       const off = atomrefOffset(m, ref, model.config.outputs);
       predicted.forEach((p, k) => (predicted[k] = p + off[k]!));
+    }
+    // A NaN or infinity is this molecule's error, never a value in the table (nor in an MAE).
+    const bad = predicted.findIndex((p) => !Number.isFinite(p));
+    if (bad >= 0) {
+      throw new Error(`model ${options.modelName ?? "(unnamed)"}: molecule ${m.id}: predicted value ` +
+        `${predicted.length > 1 ? `${bad + 1} ` : ""}is ${predicted[bad]}, not a finite number`);
     }
     result.predicted = predicted;
   } catch (e) {

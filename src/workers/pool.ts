@@ -73,7 +73,9 @@ export class PredictPool {
     this.perWorker = Math.max(1, Math.floor(options.inFlightPerWorker ?? 2));
     this.spawn = options.spawn ?? spawnWorker;
     this.wasmPath = options.tfjsWasmPath ?? defaultTfjsWasmPath;
+    // Only the prediction options cross to the workers (spawn, a function, could not be cloned).
     this.predictOptions = { strict: options.strict ?? false };
+    if (options.modelName !== undefined) this.predictOptions.modelName = options.modelName;
   }
 
   /** Starts the pool with its first worker ready (so setup errors throw here); the others start as needed. */

@@ -6,6 +6,8 @@ import type { Molecule } from "../../src/chem/molecule.js";
 import { centroid, checkGeometry, geometryProblem, MAX_COORDINATE_A, MIN_ATOM_DISTANCE_A } from "../../src/chem/geometryChecks.js";
 import { elementSymbol } from "../../src/chem/elements.js";
 import { prepareData } from "../../src/train/dataset.js";
+import { predict } from "../../src/predict/predictor.js";
+import { pretrainedModel } from "../model/reference.js";
 import { mulberry32 } from "../random.js";
 import { loadKernels } from "../../src/kernels/instance.js";
 
@@ -64,6 +66,16 @@ test("training data with a duplicated atom is refused at read time, naming the s
   const field = { basisSet: "6-31G", field: "grid" as const, radius: 0.75, gridInterval: 0.3 };
   assert.throws(() => prepareData({ train: [{ ...ok, properties: [1] }], val: [bad], test: [] }, field, null),
     (e: Error) => /^val: val\.txt:9: molecule bad: atom 1 \(H\) and atom 2 \(H\)/.test(e.message));
+});
+
+test("prediction: the molecule with a duplicated atom gets an error with its file, line and id; the others go on", async () => {
+  const model = await pretrainedModel();
+  const water = (id: string, h2: number[]) => ({ ...molecule(id, [8, 1, 1], [0, 0, 0, 0.96, 0, 0, ...h2]), file: "in.txt", line: 1 });
+  const results = predict(model, [water("a", [-0.24, 0.93, 0]), water("dup", [0.96, 0, 0]), water("c", [-0.24, 0.93, 0])]);
+  assert.ok(results[0]!.predicted && results[2]!.predicted);
+  assert.equal(results[0]!.predicted, results[2]!.predicted);
+  assert.is(results[1]!.predicted, undefined);
+  assert.is(results[1]!.error, "in.txt:1: molecule dup: atom 2 (H) and atom 3 (H) are 0.00 A apart, closer than 0.1 A (a duplicated atom line?)");
 });
 
 test.run();
