@@ -1,6 +1,8 @@
 // `qdf models`: the models shipped with the package, what each predicts, what it was trained on, how accurate it is.
 import { readFileSync } from "node:fs";
 import { readModelFile } from "../model/modelFile.js";
+import { readGcnModelFile } from "../gcn/modelFile.js";
+import { modelArchitecture, modelMetadata } from "../predict/architecture.js";
 import { shippedModels } from "../node/shippedModels.js";
 import { parseCommand, UsageError } from "./args.js";
 import type { Command } from "./command.js";
@@ -9,7 +11,7 @@ const spec = {
   usage: "qdf models",
   help: `
 Lists the models shipped in the package's models/ folder (models/models.json) with the property and unit they
-predict, the data they were trained on (and its range of atom counts, from the file's metadata), the elements they
+predict, the architecture (QDF or the 3D GCN), the data they were trained on (and its range of atom counts, from the file's metadata), the elements they
 know and their measured mean absolute error. The default one is what --model means when it is not given.
 
 options:
@@ -33,13 +35,18 @@ async function run(argv: string[]): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError(`qdf models takes no arguments\nusage: ${spec.usage}`);
   const out: string[] = [];
   for (const m of shippedModels()) {
-    const { config } = readModelFile(readFileSync(m.path));
+    const bytes = new Uint8Array(readFileSync(m.path));
+    const arch = modelArchitecture(modelMetadata(bytes));
+    // Both architectures record property, outputs and atom-count range; their element tables differ in form.
+    const config = arch === "gcn" ? readGcnModelFile(bytes).config : readModelFile(bytes).config;
+    const known = "orbitalDict" in config ? elements(config.orbitalDict) : Object.keys(config.atomDict);
     const range = config.atomCountRange ? `${config.atomCountRange[0]}-${config.atomCountRange[1]} atoms` : "not recorded";
     out.push(
       `${m.file}${m.default ? "  (default)" : ""}`,
+      `  model      ${arch === "gcn" ? "3D GCN (qdf train --architecture gcn)" : "QDF"}`,
       `  property   ${m.property} (${m.unit}); metadata: "${config.property}", ${config.outputs} output(s)`,
       `  trained on ${m.trainingData}`,
-      `  atoms      ${range}; elements ${elements(config.orbitalDict).join(" ")}`,
+      `  atoms      ${range}; elements ${known.join(" ")}`,
       `  MAE        ${m.mae}`,
       `  source     ${m.source} (${m.licence})`,
       `  path       ${m.path}`,

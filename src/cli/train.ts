@@ -66,7 +66,7 @@ options:
                       (default ${CACHE_MB}); the rest are computed per batch, so memory does not grow with the data
   --workers N         worker threads that split every batch (each computes its share's gradients; the summed
                       step is the one-process step up to float rounding; at most --batch are used; default 1:
-                      all in this thread; the GCN trains in this thread only)
+                      all in this thread; QDF only: with --architecture gcn, N > 1 is an error)
   -h, --help          this help`,
   options: {
     data: { type: "string" as const }, out: { type: "string" as const }, basis: { type: "string" as const },
@@ -142,7 +142,9 @@ async function run(argv: string[]): Promise<number> {
     if (ignored.length > 0) throw new UsageError(`${ignored.map((k) => `--${k}`).join(", ")} do not apply to --architecture gcn`);
     const hyper = hyperparameters(v, GCN_HYPERPARAMETERS);
     if (v.workers !== undefined && numberOption(v, "workers", 1, { integer: true, min: 1 }) > 1) {
-      process.stderr.write("note: the GCN trains in this thread only; ignoring --workers\n");
+      // Refused rather than ignored: a user asking for N threads must not silently get one.
+      throw new UsageError("--workers applies to QDF training only: the GCN trains in one thread (an epoch of the " +
+        "3D GCN is seconds on thousands of molecules; run several seeds or models as separate processes instead)");
     }
     const sizes: GcnSizes = {
       dim: numberOption(v, "dim", GCN_SIZES.dim, { integer: true, min: 1 }), layerHidden: numberOption(v, "layers", GCN_SIZES.layerHidden, { integer: true, min: 0 }),

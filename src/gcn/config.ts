@@ -17,6 +17,11 @@ export interface GcnConfig {
   /** Element symbol -> row of the embedding and gamma tables, in order of first appearance in the training data. */
   atomDict: Record<string, number>;
   outputs: number;
+  /**
+   * Fewest and most atoms of a training molecule (metadata "atom_count_range", as QDF's): prediction warns beyond
+   * it (src/chem/applicability.ts). Absent in GCN files written before it was recorded.
+   */
+  atomCountRange?: [number, number];
 }
 
 export interface GcnModelData {

@@ -1,6 +1,6 @@
 // GCN model files: safetensors with metadata architecture=gcn and the config, validated on read and write.
 import { readSafetensors, SafetensorsError, writeSafetensors } from "../io/safetensors.js";
-import { ModelFileError } from "../model/modelFile.js";
+import { ATOM_COUNT_RANGE, ModelFileError, parseAtomCountRange } from "../model/modelFile.js";
 import type { Weights } from "../model/config.js";
 import { ARCHITECTURE_KEY, gcnParameterShapes, type GcnConfig, type GcnModelData } from "./config.js";
 
@@ -12,6 +12,7 @@ export function gcnConfigToMetadata(c: GcnConfig): Record<string, string> {
   return {
     [ARCHITECTURE_KEY]: "gcn", dim: String(c.dim), layer_hidden: String(c.layerHidden), layer_output: String(c.layerOutput),
     operation: c.operation, property: c.property, atom_dict: JSON.stringify(c.atomDict), outputs: String(c.outputs),
+    ...(c.atomCountRange ? { [ATOM_COUNT_RANGE]: JSON.stringify(c.atomCountRange) } : {}),
   };
 }
 
@@ -43,6 +44,7 @@ export function gcnConfigFromMetadata(meta: Record<string, string>): GcnConfig {
     dim: positiveInteger(meta, "dim"), layerHidden: positiveInteger(meta, "layer_hidden", 0),
     layerOutput: positiveInteger(meta, "layer_output", 0), operation, property: meta.property ?? "property",
     atomDict: Object.fromEntries(entries) as Record<string, number>, outputs: positiveInteger(meta, "outputs"),
+    ...(Object.hasOwn(meta, ATOM_COUNT_RANGE) ? { atomCountRange: parseAtomCountRange(meta[ATOM_COUNT_RANGE]!) } : {}),
   };
 }
 

@@ -68,6 +68,15 @@ export function prepareGcnData(splits: Splits<Molecule[]>, atomDict: Record<stri
   return { atomDict: table, data };
 }
 
+/** Fewest and most atoms of a training molecule, recorded in the model for the applicability warnings. */
+function atomCountRange(train: Molecule[]): [number, number] | undefined {
+  if (train.length === 0) return undefined;
+  // A loop, not Math.min(...): spreading a large training set would overflow the stack.
+  let lo = Infinity, hi = -Infinity;
+  for (const m of train) [lo, hi] = [Math.min(lo, m.symbols.length), Math.max(hi, m.symbols.length)];
+  return [lo, hi];
+}
+
 function evaluate(model: GcnModel, set: GcnFeatures[], K: number): { mae: number; results: PredictionResult[] } {
   let sum = 0;
   const results = set.map((f) => {
@@ -84,10 +93,13 @@ export async function trainGcn(o: GcnTrainOptions): Promise<{ model: GcnModel; l
   registerGcnGradients();
   const { atomDict, data } = prepareGcnData(o.splits, o.resume?.config.atomDict ?? null);
   const sizes = o.sizes ?? GCN_SIZES;
-  const config: GcnConfig = o.resume?.config ?? { ...sizes, atomDict, outputs: data.outputs };
+  const range = atomCountRange(o.splits.train);
+  const fresh: GcnConfig = { ...sizes, atomDict, outputs: data.outputs, ...(range ? { atomCountRange: range } : {}) };
+  // A checkpoint from before the range was recorded resumes (same data fingerprint) and gains it.
+  const config: GcnConfig = o.resume ? { ...o.resume.config, ...(range ? { atomCountRange: range } : {}) } : fresh;
   const fingerprint = dataFingerprint(o.splits);
   if (o.resume) {
-    const why = stateMismatch(o.resume, gcnConfigToMetadata(o.resume.config), gcnConfigToMetadata({ ...sizes, atomDict, outputs: data.outputs }), o.hyper, fingerprint);
+    const why = stateMismatch(o.resume, gcnConfigToMetadata(o.resume.config), gcnConfigToMetadata(fresh), o.hyper, fingerprint);
     if (why) throw new CheckpointError(`the checkpoint does not belong to this run: ${why}`);
   }
   const model = new GcnModel(config, o.resume?.weights ?? initialGcnWeights(config, new Rng(o.hyper.seed ^ 0x5eed)));

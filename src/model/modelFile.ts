@@ -44,7 +44,7 @@ function formatOrbitalDict(d: Record<string, number>): string {
 }
 
 /** The optional metadata key of QdfConfig.atomCountRange (absent in older files and in the reference's). */
-const ATOM_COUNT_RANGE = "atom_count_range";
+export const ATOM_COUNT_RANGE = "atom_count_range";
 
 export function configToMetadata(c: QdfConfig): Record<string, string> {
   return {

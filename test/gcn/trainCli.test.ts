@@ -8,7 +8,8 @@ import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.js";
 import { atomrefOffset, parseAtomref } from "../../src/chem/atomref.js";
 import { parseSplit } from "../../src/train/dataset.js";
 import { sharedPath } from "../shared.js";
-import { qdf } from "../cli/run.js";
+import { qdf, table } from "../cli/run.js";
+import { repoRoot } from "../shared.js";
 
 const DATA = sharedPath("data", "QM9under7atoms_atomizationenergy_eV");
 const tmp = mkdtempSync(join(tmpdir(), "qdf-gcn-"));
@@ -64,6 +65,33 @@ test("--atomref fit: stored in the model; predict adds it to the network's outpu
   // The training run's test table is in the user's units too (true column = the file's values).
   const trueCol = column(readFileSync(join(tmp, "ref.test.tsv"), "utf8"), "true_eV");
   trueCol.forEach((t, i) => assert.ok(Math.abs(t - mols[i]!.properties![0]!) <= 5e-7, "true column"));
+});
+
+test("the model records its training atom-count range; predict warns beyond it, as for QDF; --workers is refused", () => {
+  const out = join(tmp, "range.safetensors");
+  let r = qdf(["train", ...SMALL, "--out", out, "--epochs", "1"]);
+  assert.is(r.code, 0, r.stderr);
+  const train = parseSplit(readFileSync(join(DATA, "train.txt"), "utf8"), "train.txt").map((m) => m.symbols.length);
+  const want = [train.reduce((a, b) => Math.min(a, b)), train.reduce((a, b) => Math.max(a, b))];
+  const meta = readSafetensors(new Uint8Array(readFileSync(out))).metadata;
+  assert.is(meta.atom_count_range, JSON.stringify(want));
+  // examples/molecules.txt: QM9 molecules of up to 14 atoms, beyond this training set's largest.
+  const input = join(repoRoot, "examples", "molecules.txt");
+  r = qdf(["predict", "--model", out, input, "--workers", "0"]);
+  assert.is(r.code, 0, r.stderr);
+  const mols = parseSplit(readFileSync(input, "utf8"), input);
+  const rows = table(r.stdout);
+  assert.is(rows.length, mols.length);
+  let beyond = 0;
+  mols.forEach((m, i) => {
+    const big = m.symbols.length > want[1]!;
+    if (big) beyond++;
+    assert.is(rows[i]!.warnings!.includes(`more than the ${want[1]} of the largest molecule`), big, m.id);
+  });
+  assert.ok(beyond > 0, "the input has molecules beyond the range");
+  r = qdf(["train", ...SMALL, "--out", join(tmp, "w.safetensors"), "--epochs", "1", "--workers", "2"]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /--workers applies to QDF training only/);
 });
 
 test.run();
