@@ -7,8 +7,7 @@ import { tableHeader, tableRow, type TableFormat, type TableLayout } from "../sr
 import { ENERGY_UNIT_NAMES, formatValue, outputUnit, propertyUnit, type OutputUnit } from "../src/io/units.js";
 import type { PredictionResult } from "../src/predict/result.js";
 import { ensembleMismatch, tee, zipEnsemble } from "../src/predict/ensemble.js";
-import { readModelFile } from "../src/model/modelFile.js";
-import type { QdfConfig } from "../src/model/config.js";
+import { modelSummary, type ModelSummary } from "../src/predict/predictor.js";
 import { EmbedPool } from "../src/workers/embedPool.js";
 import { PredictPool } from "../src/workers/pool.js";
 import { DensityPanel } from "./densityPanel.js";
@@ -40,7 +39,8 @@ workersInput.value = String(Math.max(1, navigator.hardwareConcurrency || 2));
 interface PageModel {
   name: string;
   bytes: Uint8Array;
-  config: QdfConfig;
+  /** Either architecture: a GCN predicts like a QDF model, but has no density. */
+  config: ModelSummary;
   use: boolean;
 }
 
@@ -48,7 +48,7 @@ interface PageModel {
 const models: PageModel[] = [];
 let pools: { key: string; pools: Promise<PredictPool[]> } | null = null;
 /** The last run: its inputs (a molecule per row, or none where parsing failed) and results, by row. */
-let run: { molecules: (Molecule | null)[]; results: PredictionResult[]; config: QdfConfig; models: number } | null = null;
+let run: { molecules: (Molecule | null)[]; results: PredictionResult[]; config: ModelSummary; models: number } | null = null;
 let busy = false;
 /** SMILES are built in 3D in these workers (openchemlib, loaded by the first SMILES), kept while the count stays. */
 let embedPool: { workers: number; pool: EmbedPool } | null = null;
@@ -69,6 +69,9 @@ async function dropPools(): Promise<void> {
   if (old) for (const p of (await old.pools.catch(() => [])) as PredictPool[]) await p.close();
 }
 
+/** A model's architecture and width, as the list and the model line show it. */
+const kind = (c: ModelSummary) => `${c.architecture === "gcn" ? "3D GCN" : "QDF"}, dim ${c.dim}`;
+
 /** The model line: what the ticked models predict (an ensemble's must agree on outputs and unit). */
 function describeModels(): void {
   const use = ticked();
@@ -76,14 +79,16 @@ function describeModels(): void {
   if (use.length === 0) modelStatus.textContent = models.length ? "tick a model" : "no model loaded: choose a .safetensors file";
   else if (use.length === 1) {
     const c = use[0]!.config;
-    modelStatus.textContent = `${use[0]!.name}: ${c.property}, ${c.outputs} output(s), dim ${c.dim}`;
+    modelStatus.textContent = `${use[0]!.name}: ${c.property}, ${c.outputs} output(s), ${kind(c)}`;
   } else {
     const mismatch = ensembleMismatch(use.map((m) => m.config));
     modelStatus.textContent = mismatch ?? `ensemble of ${use.length} models: ${use.map((m) => m.name).join(", ")} ` +
       `(mean and standard deviation; the density is the first's)`;
     if (mismatch) modelStatus.className = "error";
   }
-  density.setModel(use[0]?.bytes ?? null);
+  const first = use[0];
+  density.setModel(first?.bytes ?? null, first?.config.architecture === "gcn"
+    ? `no density: ${first.name} is a 3D GCN, which has no wave function (rho needs a QDF model)` : undefined);
   unitChoices(use[0]?.config.property ?? "");
 }
 
@@ -101,7 +106,7 @@ function renderModels(): void {
     });
     const label = document.createElement("label");
     const info = Object.assign(document.createElement("span"), { className: "info" });
-    info.textContent = ` ${m.config.property}, dim ${m.config.dim}`;
+    info.textContent = ` ${m.config.property}, ${kind(m.config)}`;
     label.append(box, ` ${m.name}`, info);
     li.appendChild(label);
     return li;
@@ -113,7 +118,7 @@ function renderModels(): void {
  * the others (a model chosen to replace them; tick more for an ensemble).
  */
 async function addModel(name: string, bytes: Uint8Array, alone = true): Promise<void> {
-  const { config } = readModelFile(bytes);
+  const config = modelSummary(bytes);
   await dropPools();
   const old = models.findIndex((m) => m.name === name);
   if (old >= 0) models.splice(old, 1);
@@ -268,7 +273,7 @@ function unitChoices(property: string): void {
 }
 
 /** The chosen output unit for a model's property (conversion and rounding as the CLI's --unit). */
-function chosenUnit(config: QdfConfig): OutputUnit {
+function chosenUnit(config: ModelSummary): OutputUnit {
   return outputUnit(config.property, unitSelect.value === propertyUnit(config.property) ? undefined : unitSelect.value);
 }
 

@@ -33,9 +33,13 @@ export class DensityPanel {
     });
   }
 
-  /** The model rho comes from (null: none loaded). */
-  setModel(bytes: Uint8Array | null): void {
-    if (this.density.setModel(bytes)) this.computed = new WeakMap();
+  /** Why the current model gives no density (a GCN), shown instead of computing one; null: it gives one. */
+  private noDensity: string | null = null;
+
+  /** The model rho comes from (null: none loaded); `noDensity`: it has none, and why (molecules still show in 3D). */
+  setModel(bytes: Uint8Array | null, noDensity?: string): void {
+    this.noDensity = noDensity ?? null;
+    if (this.density.setModel(noDensity ? null : bytes)) this.computed = new WeakMap();
   }
 
   private getView(): Promise<MoleculeView> {
@@ -59,6 +63,11 @@ export class DensityPanel {
       const view = await this.getView();
       if (request !== this.request) return;
       view.showMolecule(m);
+      if (this.noDensity) {
+        this.setStatus(`${m.id}: ${this.noDensity}`);
+        this.viewerEl.dataset.state = "done";
+        return;
+      }
       this.setStatus(`${m.id}: computing rho...`);
       let job = this.computed.get(m);
       if (!job) {

@@ -12,7 +12,7 @@ import { atomrefOffset, type Atomref } from "../chem/atomref.js";
 import { GcnModel } from "../gcn/model.js";
 import { readGcnModelFile } from "../gcn/modelFile.js";
 import { ModelFileError } from "../model/modelFile.js";
-import { modelArchitecture, modelAtomref, modelMetadata } from "./architecture.js";
+import { modelArchitecture, modelAtomref, modelMetadata, type Architecture } from "./architecture.js";
 
 /** How molecules are predicted. */
 export interface PredictOptions {
@@ -50,11 +50,19 @@ export async function loadAnyModel(bytes: Uint8Array): Promise<AnyModel> {
   return model;
 }
 
-/** Outputs and property name of a model file of any architecture, validated (what a worker pool needs up front). */
-export function modelSummary(bytes: Uint8Array): { outputs: number; property: string } {
-  const arch = modelArchitecture(modelMetadata(bytes));
-  const config = arch === "gcn" ? readGcnModelFile(bytes).config : readModelFile(bytes).config;
-  return { outputs: config.outputs, property: config.property };
+/** What a model file of any architecture predicts, validated: what a worker pool and the page need up front. */
+export interface ModelSummary {
+  architecture: Architecture;
+  outputs: number;
+  property: string;
+  /** Width of the orbitals (QDF) or atom vectors (GCN). */
+  dim: number;
+}
+
+export function modelSummary(bytes: Uint8Array): ModelSummary {
+  const architecture = modelArchitecture(modelMetadata(bytes));
+  const config = architecture === "gcn" ? readGcnModelFile(bytes).config : readModelFile(bytes).config;
+  return { architecture, outputs: config.outputs, property: config.property, dim: config.dim };
 }
 
 /**
