@@ -43,8 +43,8 @@ async function run(argv: string[]): Promise<number> {
     const range = config.atomCountRange ? `${config.atomCountRange[0]}-${config.atomCountRange[1]} atoms` : "not recorded";
     out.push(
       `${m.file}${m.default ? "  (default)" : ""}`,
-      `  model      ${arch === "gcn" ? "3D GCN (qdf train --architecture gcn)" : "QDF"}`,
       `  property   ${m.property} (${m.unit}); metadata: "${config.property}", ${config.outputs} output(s)`,
+      `  model      ${arch === "gcn" ? "3D GCN (qdf train --architecture gcn)" : "QDF"}`,
       `  trained on ${m.trainingData}`,
       `  atoms      ${range}; elements ${known.join(" ")}`,
       `  MAE        ${m.mae}`,
