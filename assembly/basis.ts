@@ -26,13 +26,13 @@ export function distances(points: usize, nPoints: i32, centres: usize, nCentres:
 }
 
 /**
- * Basis values g(p,o) = d^(q_o - 1) exp(-zeta_o d^2), then each column divided by max(||g(:,o)||, 1e-12).
- * dist: f32 [nPoints * nOrb]; q, zeta: f32 [nOrb]; out: f32 [nPoints * nOrb]; norms: f32 [nOrb] (before the floor).
+ * Raw basis values g(p,o) = d^(q_o - 1) exp(-zeta_o d^2) into out, and g^2 added into sumsq (float32, not zeroed):
+ * calls over consecutive row ranges with one sumsq give the sums over all the rows, bit for bit.
+ * dist: f32 [nPoints * nOrb]; q, zeta: f32 [nOrb]; out: f32 [nPoints * nOrb] (may be dist itself); sumsq: f32 [nOrb].
  * nOrb need not be a multiple of 4; the tail is done lane by lane.
  */
-export function basis(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i32, out: usize, norms: usize): void {
+export function basisSquares(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i32, out: usize, sumsq: usize): void {
   const n4 = nOrb & ~3;
-  for (let o = 0; o < nOrb; o++) store<f32>(norms + (<usize>o << 2), 0);
   for (let p = 0; p < nPoints; p++) {
     const drow = dist + (<usize>p * nOrb << 2);
     const orow = out + (<usize>p * nOrb << 2);
@@ -44,16 +44,25 @@ export function basis(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i3
       const qm1 = f32x4.sub(v128.load(q + off), f32x4.splat(1));
       const g = gaussianOrbital4(d, f32x4.mul(d, d), qm1, z);
       v128.store(orow + off, g);
-      v128.store(norms + off, f32x4.add(v128.load(norms + off), f32x4.mul(g, g)));
+      v128.store(sumsq + off, f32x4.add(v128.load(sumsq + off), f32x4.mul(g, g)));
     }
     for (; o < nOrb; o++) {
       const off = <usize>o << 2;
       const d = load<f32>(drow + off);
       const g = gaussianOrbital(d, load<f32>(q + off) - 1, load<f32>(zeta + off));
       store<f32>(orow + off, g);
-      store<f32>(norms + off, load<f32>(norms + off) + g * g);
+      store<f32>(sumsq + off, load<f32>(sumsq + off) + g * g);
     }
   }
+}
+
+/**
+ * Basis values g(p,o) = d^(q_o - 1) exp(-zeta_o d^2), then each column divided by max(||g(:,o)||, 1e-12).
+ * dist: f32 [nPoints * nOrb]; q, zeta: f32 [nOrb]; out: f32 [nPoints * nOrb]; norms: f32 [nOrb] (before the floor).
+ */
+export function basis(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i32, out: usize, norms: usize): void {
+  for (let o = 0; o < nOrb; o++) store<f32>(norms + (<usize>o << 2), 0);
+  basisSquares(dist, q, zeta, nPoints, nOrb, out, norms);
   for (let o = 0; o < nOrb; o++) {
     const off = <usize>o << 2;
     store<f32>(norms + off, Mathf.sqrt(load<f32>(norms + off)));

@@ -1,9 +1,11 @@
 // Column reductions over point-major matrices (rows = field points): norms, scalings and sums.
 
-/** out[c] = ||m[:, c]||_2, squares and sums in float64. m: f32 [rows * cols]; out: f64 [cols]. */
-export function columnNorms(m: usize, rows: i32, cols: i32, out: usize): void {
+/**
+ * out[c] += sum over rows of m[r, c]^2, squares and sums in float64 (not zeroed: calls over consecutive row ranges with
+ * one out give the sums over all the rows, bit for bit). m: f32 [rows * cols]; out: f64 [cols].
+ */
+export function columnSquaresAdd(m: usize, rows: i32, cols: i32, out: usize): void {
   const c2 = cols & ~1;
-  for (let c = 0; c < cols; c++) store<f64>(out + (<usize>c << 3), 0);
   for (let r = 0; r < rows; r++) {
     const row = m + (<usize>r * cols << 2);
     let c = 0;
@@ -18,6 +20,12 @@ export function columnNorms(m: usize, rows: i32, cols: i32, out: usize): void {
       store<f64>(o, load<f64>(o) + v * v);
     }
   }
+}
+
+/** out[c] = ||m[:, c]||_2, squares and sums in float64. m: f32 [rows * cols]; out: f64 [cols]. */
+export function columnNorms(m: usize, rows: i32, cols: i32, out: usize): void {
+  for (let c = 0; c < cols; c++) store<f64>(out + (<usize>c << 3), 0);
+  columnSquaresAdd(m, rows, cols, out);
   for (let c = 0; c < cols; c++) {
     const o = out + (<usize>c << 3);
     store<f64>(o, Math.sqrt(load<f64>(o)));
@@ -63,10 +71,12 @@ export function scaleColumns(m: usize, rows: i32, cols: i32, norms: usize, scale
   }
 }
 
-/** out[c] = sum over rows of m[r, c], accumulated in f64 (two f64x2 lanes per 4 columns). m: f32 [rows * cols]; out: f64 [cols]. */
-export function columnSums(m: usize, rows: i32, cols: i32, out: usize): void {
+/**
+ * out[c] += sum over rows of m[r, c], accumulated in f64 (two f64x2 lanes per 4 columns; not zeroed, so consecutive
+ * row ranges with one out sum all the rows, bit for bit). m: f32 [rows * cols]; out: f64 [cols].
+ */
+export function columnSumsAdd(m: usize, rows: i32, cols: i32, out: usize): void {
   const c4 = cols & ~3;
-  for (let c = 0; c < cols; c++) store<f64>(out + (<usize>c << 3), 0);
   for (let r = 0; r < rows; r++) {
     const row = m + (<usize>r * cols << 2);
     let c = 0;
@@ -81,4 +91,10 @@ export function columnSums(m: usize, rows: i32, cols: i32, out: usize): void {
       store<f64>(o, load<f64>(o) + <f64>load<f32>(row + (<usize>c << 2)));
     }
   }
+}
+
+/** out[c] = sum over rows of m[r, c], accumulated in f64. m: f32 [rows * cols]; out: f64 [cols]. */
+export function columnSums(m: usize, rows: i32, cols: i32, out: usize): void {
+  for (let c = 0; c < cols; c++) store<f64>(out + (<usize>c << 3), 0);
+  columnSumsAdd(m, rows, cols, out);
 }

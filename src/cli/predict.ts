@@ -11,6 +11,8 @@ import { ENERGY_UNIT_NAMES, formatValue, outputUnit, UnitError, type OutputUnit 
 import { PredictPool } from "../workers/pool.js";
 import { TABLE_FORMATS, tableHeader, tableRow, type TableFormat, type TableLayout } from "../io/predictionTable.js";
 import { choiceOption, numberOption, parseCommand, UsageError, type Parsed } from "./args.js";
+import { parseByteSize } from "./byteSize.js";
+import { DEFAULT_MAX_MEMORY } from "../model/memoryBudget.js";
 import { defaultModelPath } from "../node/shippedModels.js";
 import { batches, inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
 import type { Command } from "./command.js";
@@ -21,7 +23,7 @@ import { indexedHeader, indexedRow } from "../io/indexedTable.js";
 import { isFinished, ResumableOutput } from "../node/resumableOutput.js";
 
 const spec = {
-  usage: "qdf predict [--model FILE ...] INPUT... [--out FILE] [--output-format tsv|csv|jsonl] [--unit U] [--strict] [--workers N] [--format F]",
+  usage: "qdf predict [--model FILE ...] INPUT... [--out FILE] [--output-format tsv|csv|jsonl] [--unit U] [--strict] [--workers N] [--max-memory SIZE] [--format F]",
   help: `
 Predicts each molecule's properties with a model (QDF, or a GCN from qdf train --architecture gcn) and writes a table with one row per input molecule, in
 input order, failed ones included:
@@ -69,7 +71,11 @@ options:
   --resume         continue --out FILE from FILE.partial (see above); a finished FILE is left as it is
   --workers N      predict in N worker threads (shared among an ensemble's models, at least one each);
                    0 predicts in this thread; default: the number of cores (${availableParallelism()} here).
-                   The output is the same for any N. SMILES are embedded in as many workers.${inputOptionHelp}
+                   The output is the same for any N. SMILES are embedded in as many workers.
+  --max-memory SIZE  memory limit per molecule, in each worker (2G, 512M, ...; K/M/G are powers of 1024; default
+                   2G). Estimated before each molecule (field points x orbitals, the functional's activations); one
+                   over it gets an error row naming the estimate and the limit, and the others go on. Large
+                   molecules are taken in chunks of field points (same values), so 1000 atoms fit in well under 1G.${inputOptionHelp}
   -h, --help       this help`,
   options: {
     model: { type: "string" as const, multiple: true as const },
@@ -78,6 +84,7 @@ options:
     unit: { type: "string" as const },
     strict: { type: "boolean" as const, default: false },
     workers: { type: "string" as const },
+    "max-memory": { type: "string" as const },
     shard: { type: "string" as const },
     resume: { type: "boolean" as const, default: false },
     ...inputOptionSpec,
@@ -128,12 +135,13 @@ async function inProcess(bytes: Uint8Array, options: PredictOptions): Promise<En
 }
 
 /** One engine per model, each with its share of the workers; all closed if one fails to start. */
-async function startEngines(models: Uint8Array[], paths: string[], workers: number, strict: boolean): Promise<Engine[]> {
+async function startEngines(models: Uint8Array[], paths: string[], workers: number, strict: boolean,
+                            maxMemory: number): Promise<Engine[]> {
   const engines: Engine[] = [];
   const each = Math.max(1, Math.floor(workers / models.length));
   try {
     for (const [i, bytes] of models.entries()) {
-      const options: PredictOptions = { strict, modelName: paths[i]! };
+      const options: PredictOptions = { strict, modelName: paths[i]!, maxMemory };
       engines.push(workers === 0 ? await inProcess(bytes, options) : await PredictPool.create(bytes, { workers: each, ...options }));
     }
   } catch (e) {
@@ -154,6 +162,7 @@ async function run(argv: string[]): Promise<number> {
   const settings = inputSettings(args.values);
   const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
   const strict = args.values.strict === true;
+  const maxMemory = typeof args.values["max-memory"] === "string" ? parseByteSize(args.values["max-memory"], "max-memory") : DEFAULT_MAX_MEMORY;
   const unitArg = args.values.unit as string | undefined;
   if (unitArg !== undefined && !(ENERGY_UNIT_NAMES as string[]).includes(unitArg)) {
     throw new UsageError(`--unit must be ${ENERGY_UNIT_NAMES.join(", ")}, got "${unitArg}"`);
@@ -180,7 +189,7 @@ async function run(argv: string[]): Promise<number> {
   let unit: OutputUnit;
   try {
     // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
-    const engines = await startEngines(modelBytes, models, workers, strict);
+    const engines = await startEngines(modelBytes, models, workers, strict, maxMemory);
     try {
       const config = engines[0]!.config;
       const mismatch = ensembleMismatch(engines.map((e) => e.config));

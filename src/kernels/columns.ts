@@ -26,6 +26,30 @@ export function scaleColumnsByNorm(m: Float32Array, rows: number, factor: (norm:
   return norms;
 }
 
+/** acc f64 [cols] += the column sums of squares of m f32 [rows * cols] (float64; chunk by chunk = all rows at once). */
+export function addColumnSquares(m: Float32Array, rows: number, acc: Float64Array): void {
+  const s = new Scratch();
+  const p = s.put(m), out = s.put(acc);
+  s.k.columnSquaresAdd(p, rows, acc.length, out);
+  acc.set(new Float64Array(s.k.memory.buffer, out, acc.length));
+}
+
+/** acc f64 [cols] += the column sums of m f32 [rows * cols] (float64; chunk by chunk = all rows at once). */
+export function addColumnSums(m: Float32Array, rows: number, acc: Float64Array): void {
+  const s = new Scratch();
+  const p = s.put(m), out = s.put(acc);
+  s.k.columnSumsAdd(p, rows, acc.length, out);
+  acc.set(new Float64Array(s.k.memory.buffer, out, acc.length));
+}
+
+/** In place on m f32 [rows * cols]: each column times factors[c] (f32 [cols]). */
+export function multiplyColumns(m: Float32Array, rows: number, factors: Float32Array): Float32Array {
+  const s = new Scratch();
+  const p = s.put(m), f = s.put(factors);
+  s.k.multiplyColumns(p, rows, factors.length, f);
+  return s.readInto(p, m);
+}
+
 /** Column sums f64 [cols] of m f32 [rows * cols], accumulated in float64. */
 export function columnSums(m: Float32Array, rows: number): Float64Array {
   const cols = m.length / rows;

@@ -10,12 +10,16 @@ export interface KernelExports {
   field(atoms: number, nAtoms: number, template: number, nTemplate: number, out: number): void;
   distances(points: number, nPoints: number, centres: number, nCentres: number, out: number): void;
   basis(dist: number, q: number, zeta: number, nPoints: number, nOrb: number, out: number, norms: number): void;
+  basisSquares(dist: number, q: number, zeta: number, nPoints: number, nOrb: number, out: number, sumsq: number): void;
   basisZetaGrad(dist: number, b: number, norms: number, upstream: number, nPoints: number, nOrb: number,
                 out: number, work: number): void;
   potential(points: number, nPoints: number, atoms: number, charges: number, nAtoms: number, out: number): void;
   columnNorms(m: number, rows: number, cols: number, out: number): void;
+  columnSquaresAdd(m: number, rows: number, cols: number, out: number): void;
   multiplyColumns(m: number, rows: number, cols: number, factors: number): void;
+  scaleColumns(m: number, rows: number, cols: number, norms: number, scale: number): void;
   columnSums(m: number, rows: number, cols: number, out: number): void;
+  columnSumsAdd(m: number, rows: number, cols: number, out: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, a1: number, b2: number, a2: number,
            eps: number, bc2: number, stepSize: number): void;
   densityPoints(points: number, nPoints: number, centres: number, q: number, zeta: number, cut2: number, P: number,
@@ -23,6 +27,9 @@ export interface KernelExports {
   densityBox(nx: number, ny: number, nz: number, h: number, centres: number, q: number, zeta: number, cut2: number,
              P: number, S: number, nOrb: number, nSel: number, outRho: number, outPsi: number): void;
 }
+
+/** The most one scratch allocation may take (the 4 GiB address space, less room for the others). */
+export const MAX_SCRATCH_BYTES = 2 ** 31;
 
 let kernels: KernelExports | null = null;
 let loading: Promise<KernelExports> | null = null;
@@ -64,6 +71,11 @@ export class Scratch {
     this.k.reset();
   }
   alloc(bytes: number): number {
+    // The kernels' memory is 32-bit: a larger request would wrap to a small one and end "out of bounds" (or abort
+    // naming no molecule). Callers keep their arrays far below this by working in chunks (model/memoryBudget.ts).
+    if (!(bytes <= MAX_SCRATCH_BYTES)) {
+      throw new Error(`a kernel needs ${(bytes / 2 ** 30).toFixed(1)} GiB at once, more than the 32-bit wasm memory's ${MAX_SCRATCH_BYTES / 2 ** 30} GiB`);
+    }
     return this.k.alloc(Math.max(bytes, 16));
   }
   put(data: Float32Array | Float64Array): number {

@@ -1,17 +1,35 @@
 // The basis stage: Gaussian-type atomic orbitals on the field, columns normalised, as a taped op and in plain arrays.
 import * as tf from "@tensorflow/tfjs-core";
 import { customOp } from "./customOp.js";
-import { basisValues, basisZetaGrad, type BasisValues } from "../kernels/basis.js";
-import type { MoleculeFeatures } from "./features.js";
+import { addBasisSquares, basisValues, basisValuesWithNorms, basisZetaGrad, type BasisValues } from "../kernels/basis.js";
+import { fieldDistances, type FieldFeatures, type MoleculeFeatures } from "./features.js";
 
 /** The molecule's orbitals' exponents, from the model's table (one per orbital type). */
-export function orbitalZeta(f: MoleculeFeatures, zetaTable: Float32Array): Float32Array {
+export function orbitalZeta(f: FieldFeatures, zetaTable: Float32Array): Float32Array {
   return Float32Array.from(f.orbitalIndex, (row) => zetaTable[row]!);
 }
 
 /** Frozen: normalised basis values f32 [nField * nOrb] and the columns' norms, from the exponent table's values. */
-export function basisFrozen(f: MoleculeFeatures, zetaTable: Float32Array): BasisValues {
-  return basisValues(f.dist, f.q, orbitalZeta(f, zetaTable), f.nField);
+export function basisFrozen(f: FieldFeatures, zetaTable: Float32Array): BasisValues {
+  return basisValues(fieldDistances(f, 0, f.nField), f.q, orbitalZeta(f, zetaTable), f.nField);
+}
+
+/**
+ * Frozen, in chunks of field points: the basis columns' norms over the whole field, f32 [nOrb] (unfloored), the
+ * same float32 sums in the same order as basisFrozen's, so the same norms bit for bit. `zeta`: orbitalZeta's.
+ */
+export function basisNormsInChunks(f: FieldFeatures, zeta: Float32Array, chunkRows: number): Float32Array {
+  const sumsq = new Float32Array(f.q.length);
+  for (let start = 0; start < f.nField; start += chunkRows) {
+    const end = Math.min(f.nField, start + chunkRows);
+    addBasisSquares(fieldDistances(f, start, end), f.q, zeta, end - start, sumsq);
+  }
+  return sumsq.map(Math.sqrt);
+}
+
+/** Frozen: rows start..end-1 of basisFrozen's values, f32 [(end - start) * nOrb], given the whole field's norms. */
+export function basisRowsFrozen(f: FieldFeatures, zeta: Float32Array, norms: Float32Array, start: number, end: number): Float32Array {
+  return basisValuesWithNorms(fieldDistances(f, start, end), f.q, zeta, end - start, norms);
 }
 
 /**

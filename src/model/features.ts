@@ -20,7 +20,8 @@ export class FieldContext {
   }
 }
 
-export interface MoleculeFeatures {
+/** A molecule's field and orbitals: everything but the [nField x nOrb] distances (which prediction takes in chunks). */
+export interface FieldFeatures {
   id: string;
   nAtoms: number;
   /** Number of field points (nAtoms x template size). */
@@ -35,39 +36,57 @@ export interface MoleculeFeatures {
   q: Float32Array;
   /** Orbital centres (their atoms' coordinates relative to `origin`), f64 [nOrb * 3], angstrom. */
   centres: Float64Array;
-  /** Distances from field points to orbital centres, f32 [nField * nOrb]. */
-  dist: Float32Array;
   nElectrons: number;
   /** Property values (targets), when the input had them. */
   properties?: number[];
+  /** Distances from field points to orbital centres, f32 [nField * nOrb], when computed up front (training). */
+  dist?: Float32Array;
+}
+
+export interface MoleculeFeatures extends FieldFeatures {
+  /** Distances from field points to orbital centres, f32 [nField * nOrb]. */
+  dist: Float32Array;
   /** External potential V at the field points, f32 [nField], when asked for (training). */
   potential?: Float32Array;
 }
 
 /**
- * Field, distances and orbital indices for one molecule (throws UnknownOrbitalError for unseen elements). The
- * molecule is centred on its centroid first, in float64: everything downstream (distances rounded to float32, the
- * potential) then sees the same numbers wherever the molecule was placed.
+ * Field and orbital indices for one molecule (throws UnknownOrbitalError for unseen elements), linear in its size.
+ * The molecule is centred on its centroid first, in float64: everything downstream (distances rounded to float32,
+ * the potential) then sees the same numbers wherever the molecule was placed.
  */
-export function featurize(input: Molecule, ctx: FieldContext, withPotential = false): MoleculeFeatures {
+export function featurizeField(input: Molecule, ctx: FieldContext): FieldFeatures {
   const origin = centroid(input.coords);
   const m: Molecule = { ...input, coords: shifted(input.coords, origin) };
   const orbitals = moleculeOrbitals(m, ctx.basis, ctx.config.orbitalDict, ctx.growTable);
   const field = fieldPoints(m.coords, ctx.template);
-  const nField = field.length / 3;
-  const f: MoleculeFeatures = {
+  const f: FieldFeatures = {
     id: m.id,
     nAtoms: m.atomicNumbers.length,
-    nField,
+    nField: field.length / 3,
     origin,
     field,
     orbitalIndex: orbitals.index,
     q: orbitals.q,
     centres: orbitals.centres,
-    dist: distances(field, orbitals.centres),
     nElectrons: electronCount(m),
   };
   if (m.properties) f.properties = m.properties;
-  if (withPotential) f.potential = externalPotential(field, m.coords, Float64Array.from(m.atomicNumbers));
   return f;
+}
+
+/** featurizeField with the distances of every field point to every orbital centre (and V when asked for: training). */
+export function featurize(input: Molecule, ctx: FieldContext, withPotential = false): MoleculeFeatures {
+  const f: MoleculeFeatures = { ...featurizeField(input, ctx), dist: new Float32Array(0) };
+  f.dist = distances(f.field, f.centres);
+  if (withPotential) {
+    f.potential = externalPotential(f.field, shifted(input.coords, f.origin), Float64Array.from(input.atomicNumbers));
+  }
+  return f;
+}
+
+/** Distances f32 [(end - start) * nOrb] of field points start..end-1 to the orbital centres (the rows of `dist`). */
+export function fieldDistances(f: FieldFeatures, start: number, end: number): Float32Array {
+  const nOrb = f.q.length;
+  return f.dist ? f.dist.subarray(start * nOrb, end * nOrb) : distances(f.field.subarray(3 * start, 3 * end), f.centres);
 }

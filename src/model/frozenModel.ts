@@ -1,11 +1,12 @@
 // The forward pass with frozen weights for prediction: basis -> LCAO -> functional -> readout -> E, each stage's
 // frozen form (plain arrays between stages, matmuls in tfjs-wasm), composed once here.
 import type { QdfConfig, Weights } from "./config.js";
-import type { MoleculeFeatures } from "./features.js";
-import { basisFrozen } from "./basis.js";
-import { molecularOrbitalsFrozen, normalizedCoefficients } from "./lcao.js";
+import type { FieldFeatures } from "./features.js";
+import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta } from "./basis.js";
+import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalProducts } from "./lcao.js";
 import { FrozenDense, functionalHiddenFrozen, propertyHeadFrozen } from "./functional.js";
-import { readoutFrozen } from "./readout.js";
+import { readoutFrozen, readoutOfSums } from "./readout.js";
+import { addColumnSquares, addColumnSums, multiplyColumns } from "../kernels/columns.js";
 
 /**
  * Frozen weights for prediction. Differences from the taped path (qdf.ts), all exact in real arithmetic: coefficients
@@ -41,20 +42,57 @@ export class FrozenModel {
   }
 
   /** Psi f32 [nField * D]: the basis and LCAO stages. */
-  orbitals(f: MoleculeFeatures): Float32Array {
+  orbitals(f: FieldFeatures): Float32Array {
     const D = this.config.dim;
     const basis = basisFrozen(f, this.zeta).values;
-    const coefficients = normalizedCoefficients(this.coefficient, f.orbitalIndex, D, new Float32Array(f.orbitalIndex.length * D));
-    return molecularOrbitalsFrozen(basis, coefficients, f.nField, D, f.nElectrons);
+    return molecularOrbitalsFrozen(basis, this.coefficients(f), f.nField, D, f.nElectrons);
   }
 
-  /** The functional's reduced output f64 [D] (the vector the property head reads). */
-  reduced(f: MoleculeFeatures): Float64Array {
-    return readoutFrozen(functionalHiddenFrozen(this.orbitals(f), f.nField, this.layers), f.nField, this.config.operation);
+  private coefficients(f: FieldFeatures): Float32Array {
+    const D = this.config.dim;
+    return normalizedCoefficients(this.coefficient, f.orbitalIndex, D, new Float32Array(f.orbitalIndex.length * D));
+  }
+
+  /**
+   * The functional's reduced output f64 [D] (the vector the property head reads), the field taken `chunkRows`
+   * points at a time (model/memoryBudget.ts chooses how many; default all at once).
+   */
+  reduced(f: FieldFeatures, chunkRows = f.nField): Float64Array {
+    if (chunkRows >= f.nField) {
+      return readoutFrozen(functionalHiddenFrozen(this.orbitals(f), f.nField, this.layers), f.nField, this.config.operation);
+    }
+    return this.reducedInChunks(f, chunkRows);
+  }
+
+  /**
+   * The same stages over chunks of field points, in flat memory: the points are independent until the sums, so
+   * every sum is carried from chunk to chunk in the order the whole field would sum (the basis norms in float32,
+   * Psi's column norms and the readout in float64). Three passes, since Psi's columns are normalised over all the
+   * points before the functional (a ReLU) reads them: the basis norms; Psi's norms; then Psi and the functional.
+   * B C is computed twice (Psi kept whole would grow with the molecule); the result is the unchunked one.
+   */
+  private reducedInChunks(f: FieldFeatures, chunkRows: number): Float64Array {
+    const D = this.config.dim, zeta = orbitalZeta(f, this.zeta), C = this.coefficients(f);
+    const norms = basisNormsInChunks(f, zeta, chunkRows);
+    const eachChunk = (work: (psi: Float32Array, rows: number) => void) => {
+      for (let start = 0; start < f.nField; start += chunkRows) {
+        const end = Math.min(f.nField, start + chunkRows);
+        work(orbitalProducts(basisRowsFrozen(f, zeta, norms, start, end), C, end - start, D), end - start);
+      }
+    };
+    const squares = new Float64Array(D);
+    eachChunk((products, rows) => addColumnSquares(products, rows, squares));
+    const factors = orbitalFactors(squares, f.nElectrons, D);
+    let sums: Float64Array | null = null;
+    eachChunk((products, rows) => {
+      const h = functionalHiddenFrozen(multiplyColumns(products, rows, factors), rows, this.layers);
+      addColumnSums(h, rows, (sums ??= new Float64Array(h.length / rows)));
+    });
+    return readoutOfSums(sums!, f.nField, this.config.operation);
   }
 
   /** Predicted properties for one molecule: f32 [K]. */
-  predictOne(f: MoleculeFeatures): Float32Array {
-    return propertyHeadFrozen(this.reduced(f), this.propertyWeight, this.propertyBias);
+  predictOne(f: FieldFeatures, chunkRows = f.nField): Float32Array {
+    return propertyHeadFrozen(this.reduced(f, chunkRows), this.propertyWeight, this.propertyBias);
   }
 }

@@ -115,6 +115,14 @@ export function orbitalProducts(basis: Float32Array, coefficients: Float32Array,
   return out;
 }
 
+/**
+ * Frozen, for Psi taken in chunks of field points: the factor on each column, f32 [D], from the columns' sums of
+ * squares of B C over all the field points (float64), rounded as molecularOrbitalsFrozen rounds them.
+ */
+export function orbitalFactors(sumSquares: Float64Array, nElectrons: number, D: number): Float32Array {
+  return Float32Array.from(sumSquares, (s) => orbitalFactor(Math.sqrt(s), nElectrons, D));
+}
+
 /** Frozen: Psi f32 [nField * D] (B C with each column times orbitalFactor of its norm, in float32). */
 export function molecularOrbitalsFrozen(basis: Float32Array, coefficients: Float32Array, nField: number, D: number,
                                         nElectrons: number): Float32Array {

@@ -1,7 +1,8 @@
 // The QDF model: parameters as tfjs variables and the forward pass (basis -> LCAO -> functional -> E; rho -> HK map -> V).
 import * as tf from "@tensorflow/tfjs-core";
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
-import { FieldContext, type MoleculeFeatures } from "./features.js";
+import { FieldContext, type FieldFeatures, type MoleculeFeatures } from "./features.js";
+import { DEFAULT_CHUNK_BYTES, estimateMemory, type BudgetModel, type MemoryBudget } from "./memoryBudget.js";
 import { dense, functional, functionalReadout, type DenseLayer } from "./functional.js";
 import { densityFromBasis, firstLayerFromBasis } from "./lcaoFactored.js";
 import { densityColumn, hkMap } from "./hkMap.js";
@@ -153,12 +154,25 @@ export class QdfModel {
     this.inference = null;
   }
 
-  /** Predicts the properties of a batch of molecules: f32 [nMol * K], row-major (the fast path, no gradients). */
-  predict(batch: MoleculeFeatures[]): Float32Array {
+  /**
+   * Predicts the properties of a batch of molecules: f32 [nMol * K], row-major (the fast path, no gradients). A
+   * molecule whose field does not fit the budget's chunk is taken in chunks of field points (same result).
+   */
+  predict(batch: FieldFeatures[], budget: MemoryBudget = {}): Float32Array {
     this.inference ??= new FrozenModel(this.config, this.weights());
     const K = this.config.outputs;
     const out = new Float32Array(batch.length * K);
-    batch.forEach((f, i) => out.set(this.inference!.predictOne(f), i * K));
+    batch.forEach((f, i) => {
+      const e = estimateMemory({ nAtoms: f.nAtoms, nField: f.nField, nOrb: f.q.length }, this.budgetModel(),
+        budget.chunkBytes ?? DEFAULT_CHUNK_BYTES, budget.maxBytes);
+      out.set(this.inference!.predictOne(f, e.chunkRows), i * K);
+    });
     return out;
+  }
+
+  /** What prediction's memory estimate (model/memoryBudget.ts) needs of this model. */
+  budgetModel(): BudgetModel {
+    const c = this.config;
+    return { basis: this.ctx.basis, templatePoints: this.ctx.template.length / 3, dim: c.dim, layerFunctional: c.layerFunctional };
   }
 }

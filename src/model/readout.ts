@@ -25,7 +25,12 @@ export function readout(h: tf.Tensor2D, operation: Readout): tf.Tensor2D {
 
 /** Frozen: the readout of h f32 [nField * D] in plain arrays, summed in float64: f64 [D]. */
 export function readoutFrozen(h: Float32Array, nField: number, operation: Readout): Float64Array {
-  const out = columnSums(h, nField), scale = readoutScale(operation, nField);
-  if (scale !== 1) for (let j = 0; j < out.length; j++) out[j] = out[j]! * scale;
-  return out;
+  return readoutOfSums(columnSums(h, nField), nField, operation);
+}
+
+/** Frozen: the readout from h's column sums f64 [D] over all nField points (taken in chunks, say), in place. */
+export function readoutOfSums(sums: Float64Array, nField: number, operation: Readout): Float64Array {
+  const scale = readoutScale(operation, nField);
+  if (scale !== 1) for (let j = 0; j < sums.length; j++) sums[j] = sums[j]! * scale;
+  return sums;
 }

@@ -3,7 +3,8 @@ import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import { readModelFile } from "../model/modelFile.js";
 import { initBackend } from "../model/backend.js";
-import { featurize } from "../model/features.js";
+import { featurizeField } from "../model/features.js";
+import { checkMemory, DEFAULT_CHUNK_BYTES, DEFAULT_MAX_MEMORY, type MemoryBudget } from "../model/memoryBudget.js";
 import { QdfModel } from "../model/qdf.js";
 import { applicabilityWarnings } from "../chem/applicability.js";
 import { checkGeometry } from "../chem/geometryChecks.js";
@@ -20,6 +21,14 @@ export interface PredictOptions {
   strict?: boolean;
   /** The model as errors name it (its file); default "(unnamed)". */
   modelName?: string;
+  /**
+   * Memory limit per molecule, bytes (default 2 GiB, DEFAULT_MAX_MEMORY): estimated before the work, and a molecule
+   * over it is an error naming the estimate and the limit. Large molecules are taken in chunks of field points to
+   * stay within it (model/memoryBudget.ts).
+   */
+  maxMemory?: number;
+  /** Working bytes of one chunk of field points (default 64 MiB, DEFAULT_CHUNK_BYTES; tests make it small). */
+  chunkBytes?: number;
 }
 
 /** A model of either architecture, as prediction sees it. */
@@ -81,7 +90,17 @@ export function predictMolecule(model: AnyModel, m: Molecule, options: PredictOp
     if (m.properties && m.properties.length !== model.config.outputs) {
       throw new Error(`molecule ${m.id} has ${m.properties.length} property values, the model predicts ${model.config.outputs}`);
     }
-    const predicted = model instanceof GcnModel ? model.predictMolecule(m) : Array.from(model.predict([featurize(m, model.ctx)]));
+    let predicted: number[];
+    if (model instanceof GcnModel) {
+      predicted = model.predictMolecule(m);
+    } else {
+      const budget: MemoryBudget = {
+        maxBytes: options.maxMemory ?? DEFAULT_MAX_MEMORY, chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      };
+      // Before any work: a molecule over the limit fails alone, naming its estimate.
+      checkMemory(m, model.budgetModel(), budget);
+      predicted = Array.from(model.predict([featurizeField(m, model.ctx)], budget));
+    }
     const ref = atomrefs.get(model);
     if (ref) {
       const off = atomrefOffset(m, ref, model.config.outputs);

@@ -76,6 +76,8 @@ export class PredictPool {
     // Only the prediction options cross to the workers (spawn, a function, could not be cloned).
     this.predictOptions = { strict: options.strict ?? false };
     if (options.modelName !== undefined) this.predictOptions.modelName = options.modelName;
+    if (options.maxMemory !== undefined) this.predictOptions.maxMemory = options.maxMemory;
+    if (options.chunkBytes !== undefined) this.predictOptions.chunkBytes = options.chunkBytes;
   }
 
   /** Starts the pool with its first worker ready (so setup errors throw here); the others start as needed. */
