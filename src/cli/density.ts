@@ -80,9 +80,9 @@ async function run(argv: string[]): Promise<number> {
   const modelPath = modelOption(args.values);
   const outDir = requiredOption(args.values, "out");
   if (args.positionals.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
-  const spacing = numberOption(args.values, "spacing", 0.2, { above: 0 });
-  const padding = numberOption(args.values, "padding", 3.0, { min: 0 });
-  const cutoffTol = numberOption(args.values, "cutoff-tol", DEFAULT_CUTOFF_TOL, { min: 0 });
+  const spacing = numberOption(args.values, "spacing", 0.2, { above: 0, max: 10 });
+  const padding = numberOption(args.values, "padding", 3.0, { min: 0, max: 100 });
+  const cutoffTol = numberOption(args.values, "cutoff-tol", DEFAULT_CUTOFF_TOL, { min: 0, max: 1 });
   const scale = choiceOption(args.values, "scale", ["log", "linear"] as const, "log");
   const units = choiceOption(args.values, "units", DENSITY_UNITS, "model");
   const settings = inputSettings(args.values);

@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import { formatXyz } from "../chem/xyzWrite.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
-import { numberOption, parseCommand, UsageError } from "./args.js";
+import { parseCommand, UsageError, workersOption } from "./args.js";
 import type { Command } from "./command.js";
 import { inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
 import { Progress } from "./progress.js";
@@ -35,7 +35,7 @@ async function run(argv: string[]): Promise<number> {
   if (!args) return 0;
   if (args.positionals.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
   const settings = inputSettings(args.values);
-  const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
+  const workers = workersOption(args.values, availableParallelism());
   const out = args.values.out as string | undefined;
   const blocks: string[] = [];
   const progress = new Progress("embed", undefined);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { IMPORT_DEFAULTS, importTorchCheckpoint, readOrbitalTable } from "../io/torch/importCheckpoint.js";
 import { writeModelFile } from "../model/modelFile.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
+import { CONFIG_BOUNDS as B, MAX_RADIUS_OVER_INTERVAL } from "../model/configBounds.js";
 import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError, type CommandSpec } from "./args.js";
 
 const spec: CommandSpec = {
@@ -78,8 +79,11 @@ async function run(argv: string[]): Promise<number> {
   const property = values.property ?? IMPORT_DEFAULTS.property;
   if (typeof basis !== "string" || basis.trim() === "") throw new UsageError("--basis needs a basis set name");
   if (typeof property !== "string") throw new UsageError("--property needs a text");
-  const radius = numberOption(values, "radius", IMPORT_DEFAULTS.radius, { above: 0 });
-  const gridInterval = numberOption(values, "grid", IMPORT_DEFAULTS.gridInterval, { above: 0 });
+  const radius = numberOption(values, "radius", IMPORT_DEFAULTS.radius, { min: B.radius[0], max: B.radius[1] });
+  const gridInterval = numberOption(values, "grid", IMPORT_DEFAULTS.gridInterval, { min: B.gridInterval[0], max: B.gridInterval[1] });
+  if (radius / gridInterval > MAX_RADIUS_OVER_INTERVAL) {
+    throw new UsageError(`--radius / --grid must be at most ${MAX_RADIUS_OVER_INTERVAL}, got ${radius} / ${gridInterval}`);
+  }
 
   const atomRange = atomRangeOption(values["atom-range"]);
 

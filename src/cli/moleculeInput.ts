@@ -41,8 +41,8 @@ export function inputSettings(values: Parsed["values"]): InputSettings {
   return {
     parse,
     embed: {
-      oligomer: numberOption(values, "oligomer", 1, { integer: true, min: 1 }),
-      seed: numberOption(values, "seed", 1, { integer: true }),
+      oligomer: numberOption(values, "oligomer", 1, { integer: true, min: 1, max: 10000 }),
+      seed: numberOption(values, "seed", 1, { integer: true, min: -(2 ** 31), max: 2 ** 32 - 1 }),
     },
   };
 }

@@ -10,7 +10,7 @@ import { whereText } from "../predict/result.js";
 import { ENERGY_UNIT_NAMES, formatValue, outputUnit, UnitError, type OutputUnit } from "../io/units.js";
 import { PredictPool } from "../workers/pool.js";
 import { TABLE_FORMATS, tableHeader, tableRow, type TableFormat, type TableLayout } from "../io/predictionTable.js";
-import { choiceOption, numberOption, parseCommand, UsageError, type Parsed } from "./args.js";
+import { choiceOption, numberOption, parseCommand, workersOption, UsageError, type Parsed } from "./args.js";
 import { parseByteSize } from "./byteSize.js";
 import { DEFAULT_MAX_MEMORY } from "../model/memoryBudget.js";
 import { defaultModelPath } from "../node/shippedModels.js";
@@ -160,7 +160,7 @@ async function run(argv: string[]): Promise<number> {
   const out = args.values.out as string | undefined;
   const format = tableFormat(args.values, out);
   const settings = inputSettings(args.values);
-  const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
+  const workers = workersOption(args.values, availableParallelism());
   const strict = args.values.strict === true;
   const maxMemory = typeof args.values["max-memory"] === "string" ? parseByteSize(args.values["max-memory"], "max-memory") : DEFAULT_MAX_MEMORY;
   const unitArg = args.values.unit as string | undefined;

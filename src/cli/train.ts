@@ -12,7 +12,8 @@ import { PUBLISHED_HYPERPARAMETERS, PUBLISHED_SIZES, train, type ModelSizes } fr
 import { TrainPool } from "../train/parallel.js";
 import type { EpochRow, Hyperparameters } from "../train/trainer.js";
 import type { PredictionResult } from "../predict/result.js";
-import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError, type Parsed } from "./args.js";
+import { choiceOption, numberOption, parseCommand, READOUTS, requiredOption, UsageError, workersOption, type Parsed } from "./args.js";
+import { CONFIG_BOUNDS as B, configBoundsProblem } from "../model/configBounds.js";
 import { GCN_HYPERPARAMETERS, GCN_SIZES, type GcnSizes } from "../gcn/train.js";
 import type { Command } from "./command.js";
 import { Progress, formatSeconds } from "./progress.js";
@@ -118,9 +119,10 @@ function readSplits(dir: string, atomrefMode: "none" | "fit") {
 /** The hyperparameters from the options, with an architecture's defaults. */
 function hyperparameters(v: Parsed["values"], d: Hyperparameters): Hyperparameters {
   return {
-    batchSize: numberOption(v, "batch", d.batchSize, { integer: true, min: 1 }), lr: numberOption(v, "lr", d.lr, { above: 0 }), lrDecay: numberOption(v, "lr-decay", d.lrDecay, { above: 0 }),
-    decayEvery: numberOption(v, "decay-every", d.decayEvery, { integer: true, min: 1 }), epochs: numberOption(v, "epochs", d.epochs, { integer: true, min: 1 }),
-    seed: numberOption(v, "seed", d.seed, { integer: true, min: 0 }), shuffle: !v["no-shuffle"],
+    batchSize: numberOption(v, "batch", d.batchSize, { integer: true, min: 1, max: 1e6 }), lr: numberOption(v, "lr", d.lr, { above: 0 }),
+    lrDecay: numberOption(v, "lr-decay", d.lrDecay, { above: 0, max: 1 }),
+    decayEvery: numberOption(v, "decay-every", d.decayEvery, { integer: true, min: 1, max: 1e9 }), epochs: numberOption(v, "epochs", d.epochs, { integer: true, min: 1, max: 1e9 }),
+    seed: numberOption(v, "seed", d.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }), shuffle: !v["no-shuffle"],
   };
 }
 
@@ -135,20 +137,21 @@ async function run(argv: string[]): Promise<number> {
   const readout = choiceOption(v, "readout", READOUTS, P.operation);
   const save = choiceOption(v, "save", ["best", "last"] as const, "last");
   const atomrefMode = choiceOption(v, "atomref", ["none", "fit"] as const, "none");
-  const timeLimit = v["time-limit"] === undefined ? undefined : numberOption(v, "time-limit", 0, { above: 0 });
+  const timeLimit = v["time-limit"] === undefined ? undefined : numberOption(v, "time-limit", 0, { above: 0, max: 1e9 });
   const property = (v.property as string | undefined) ?? propertyFromDirName(dir);
   if (architecture === "gcn") {
     const ignored = ["basis", "field", "radius", "grid", "hk-dim", "hk-layers", "init"].filter((k) => v[k] !== undefined);
     if (ignored.length > 0) throw new UsageError(`${ignored.map((k) => `--${k}`).join(", ")} do not apply to --architecture gcn`);
     const hyper = hyperparameters(v, GCN_HYPERPARAMETERS);
-    if (v.workers !== undefined && numberOption(v, "workers", 1, { integer: true, min: 1 }) > 1) {
+    if (v.workers !== undefined && workersOption(v, 1, 1) > 1) {
       // Refused rather than ignored: a user asking for N threads must not silently get one.
       throw new UsageError("--workers applies to QDF training only: the GCN trains in one thread (an epoch of the " +
         "3D GCN is seconds on thousands of molecules; run several seeds or models as separate processes instead)");
     }
     const sizes: GcnSizes = {
-      dim: numberOption(v, "dim", GCN_SIZES.dim, { integer: true, min: 1 }), layerHidden: numberOption(v, "layers", GCN_SIZES.layerHidden, { integer: true, min: 0 }),
-      layerOutput: numberOption(v, "output-layers", GCN_SIZES.layerOutput, { integer: true, min: 0 }), operation: readout, property,
+      dim: numberOption(v, "dim", GCN_SIZES.dim, { integer: true, min: 1, max: B.dim[1] }),
+      layerHidden: numberOption(v, "layers", GCN_SIZES.layerHidden, { integer: true, min: 0, max: B.layerFunctional[1] }),
+      layerOutput: numberOption(v, "output-layers", GCN_SIZES.layerOutput, { integer: true, min: 0, max: B.layerFunctional[1] }), operation: readout, property,
     };
     const { splits, atomref } = readSplits(dir, atomrefMode);
     return trainGcnFromCli({ splits, hyper, sizes, paths, save, timeLimit, resume: !!v.resume, atomref });
@@ -157,15 +160,21 @@ async function run(argv: string[]): Promise<number> {
   const sizes: ModelSizes = {
     basisSet: (v.basis as string | undefined) ?? P.basisSet,
     ...(choiceOption(v, "field", ["grid", "atoms"] as const, "grid") === "atoms" ? { field: "atoms" as const } : {}),
-    radius: numberOption(v, "radius", P.radius, { above: 0 }), gridInterval: numberOption(v, "grid", P.gridInterval, { above: 0 }),
-    dim: numberOption(v, "dim", P.dim, { integer: true, min: 1 }), layerFunctional: numberOption(v, "layers", P.layerFunctional, { integer: true, min: 1 }),
-    hiddenHK: numberOption(v, "hk-dim", P.hiddenHK, { integer: true, min: 1 }), layerHK: numberOption(v, "hk-layers", P.layerHK, { integer: true, min: 1 }),
+    radius: numberOption(v, "radius", P.radius, { min: B.radius[0], max: B.radius[1] }),
+    gridInterval: numberOption(v, "grid", P.gridInterval, { min: B.gridInterval[0], max: B.gridInterval[1] }),
+    dim: numberOption(v, "dim", P.dim, { integer: true, min: B.dim[0], max: B.dim[1] }),
+    layerFunctional: numberOption(v, "layers", P.layerFunctional, { integer: true, min: B.layerFunctional[0], max: B.layerFunctional[1] }),
+    hiddenHK: numberOption(v, "hk-dim", P.hiddenHK, { integer: true, min: B.hiddenHK[0], max: B.hiddenHK[1] }),
+    layerHK: numberOption(v, "hk-layers", P.layerHK, { integer: true, min: B.layerHK[0], max: B.layerHK[1] }),
     operation: readout, property,
   };
+  const flag = { radius: "--radius", gridInterval: "--grid", dim: "--dim", layerFunctional: "--layers", hiddenHK: "--hk-dim", layerHK: "--hk-layers" };
+  const outOfBounds = configBoundsProblem(sizes, (k) => flag[k]);
+  if (outOfBounds) throw new UsageError(outOfBounds);
   const hyper = hyperparameters(v, H);
   // More workers than molecules per batch would idle.
-  const workers = Math.min(numberOption(v, "workers", 1, { integer: true, min: 1 }), hyper.batchSize);
-  const cacheBytes = numberOption(v, "cache-mb", CACHE_MB, { min: 0 }) * 2 ** 20;
+  const workers = Math.min(workersOption(v, 1, 1), hyper.batchSize);
+  const cacheBytes = numberOption(v, "cache-mb", CACHE_MB, { min: 0, max: 2 ** 30 }) * 2 ** 20;
   // Without an atomref (whose fit needs the whole training split) the splits stream into compact stores.
   const { splits, atomref } = atomrefMode === "none" ? { splits: streamSplits(dir), atomref: undefined } : readSplits(dir, atomrefMode);
   const init = v.init ? readModelFile(new Uint8Array(readFileSync(v.init as string))) : undefined;

@@ -1,4 +1,5 @@
 // Strict reader and writer for the safetensors container (F32 tensors only), on plain bytes so it runs in browsers too.
+import { duplicateJsonKey } from "./jsonDuplicateKeys.js";
 
 /** A float32 tensor stored row-major with its shape (torch.nn.Linear weights are [out, in]). */
 export interface Float32Tensor {
@@ -119,6 +120,8 @@ export function readSafetensors(bytes: Uint8Array, options?: { maxHeaderBytes?: 
     fail(`header is not valid JSON: ${(e as Error).message}`);
   }
   if (!isPlainObject(header)) fail("header is not a JSON object");
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate !== null) fail(`header gives the key ${JSON.stringify(duplicate)} twice`);
 
   const dataStart = 8 + headerLen;
   const dataLength = bytes.length - dataStart;

@@ -6,6 +6,8 @@ export function sphereTemplate(radius: number, interval: number): Float64Array {
   if (!(radius > 0) || !(interval > 0)) throw new Error(`grid radius and interval must be > 0 (got ${radius}, ${interval})`);
   const axis = Math.ceil((2 * radius + 1e-3) / interval);
   const maxPoints = axis * axis * axis;
+  // A last guard below the model file's bounds: the kernel loops over axis^3 candidates.
+  if (!(maxPoints <= 1e8)) throw new Error(`grid radius / interval too large for a sphere template (${radius} / ${interval})`);
   const s = new Scratch();
   const out = s.alloc(maxPoints * 24);
   const n = s.k.sphereTemplate(radius, interval, out, maxPoints);

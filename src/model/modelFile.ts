@@ -1,6 +1,7 @@
 // QDF model files: a safetensors container whose metadata holds the config, validated strictly on read and write.
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
 import { isReadout, READOUTS } from "./readout.js";
+import { configBoundsProblem } from "./configBounds.js";
 import { readSafetensors, SafetensorsError, writeSafetensors } from "../io/safetensors.js";
 
 export class ModelFileError extends Error {
@@ -132,7 +133,7 @@ export function configFromMetadata(meta: Record<string, string>, weights: Weight
   if (wp.shape.length !== 2 || outputs === undefined || outputs < 1) {
     fail(`tensor "W_property.weight" has shape ${JSON.stringify(wp.shape)}, expected [outputs >= 1, dim]`);
   }
-  return {
+  const config: QdfConfig = {
     basisSet: meta.basis_set!,
     ...(field === "atoms" ? { field } : {}),
     radius: positiveNumber(meta, "radius"),
@@ -147,7 +148,14 @@ export function configFromMetadata(meta: Record<string, string>, weights: Weight
     outputs,
     ...(Object.hasOwn(meta, ATOM_COUNT_RANGE) ? { atomCountRange: parseAtomCountRange(String(meta[ATOM_COUNT_RANGE])) } : {}),
   };
+  const outOfBounds = configBoundsProblem(config, (k) => `metadata "${METADATA_KEY[k]}"`);
+  if (outOfBounds) fail(outOfBounds);
+  return config;
 }
+
+const METADATA_KEY = {
+  radius: "radius", gridInterval: "grid_interval", dim: "dim", layerFunctional: "layer_functional", hiddenHK: "hidden_HK", layerHK: "layer_HK",
+} as const;
 
 /** Checks names, shapes and values against the config; returns the weights in parameterShapes order. */
 function checkWeights(config: QdfConfig, weights: Weights): Weights {
