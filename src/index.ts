@@ -27,4 +27,7 @@ export { renderSlicePng } from "./density/sliceImage.js";
 export { readCube, writeCube, CubeFormatError, type CubeData } from "./io/cube.js";
 export { importTorchCheckpoint, readOrbitalTable, TorchCheckpointError } from "./io/torch/importCheckpoint.js";
 export { predictInWorkers, PredictPool, type PoolOptions } from "./api/predict.js";
+export { descriptor, descriptorStream, descriptorNames, describeMolecule, type DescriptorResult } from "./predict/descriptor.js";
+export { DescriptorPool, type DescriptorPoolOptions } from "./workers/descriptorPool.js";
+export { encodeNpy, decodeNpy } from "./io/npy.js";
 export * from "./train/index.js";

@@ -1,6 +1,7 @@
 // The registry of CLI commands (one module per command).
 import type { Command } from "./command.js";
 import { densityCommand } from "./density.js";
+import { descriptorCommand } from "./descriptor.js";
 import { embedCommand } from "./embed.js";
 import { evaluateCommand } from "./evaluate.js";
 import { importTorchCommand } from "./importTorch.js";
@@ -9,4 +10,4 @@ import { modelsCommand } from "./models.js";
 import { predictCommand } from "./predict.js";
 import { trainCommand } from "./train.js";
 
-export const commands: Command[] = [predictCommand, mergeCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand, evaluateCommand, embedCommand];
+export const commands: Command[] = [predictCommand, mergeCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand, evaluateCommand, embedCommand, descriptorCommand];

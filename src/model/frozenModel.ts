@@ -91,8 +91,18 @@ export class FrozenModel {
     return readoutOfSums(sums!, f.nField, this.config.operation);
   }
 
+  /** The functional's last hidden layer f32 [nField * D] on Psi, the whole field at once (descriptors read it). */
+  hidden(f: FieldFeatures, psi: Float32Array = this.orbitals(f)): Float32Array {
+    return functionalHiddenFrozen(psi, f.nField, this.layers);
+  }
+
+  /** The property head on a reduced vector: f32 [K]. */
+  head(reduced: Float64Array): Float32Array {
+    return propertyHeadFrozen(reduced, this.propertyWeight, this.propertyBias);
+  }
+
   /** Predicted properties for one molecule: f32 [K]. */
   predictOne(f: FieldFeatures, chunkRows = f.nField): Float32Array {
-    return propertyHeadFrozen(this.reduced(f, chunkRows), this.propertyWeight, this.propertyBias);
+    return this.head(this.reduced(f, chunkRows));
   }
 }

@@ -154,12 +154,18 @@ export class QdfModel {
     this.inference = null;
   }
 
+  /** The frozen forward pass with the current weights (built once, rebuilt after invalidate()). */
+  frozen(): FrozenModel {
+    this.inference ??= new FrozenModel(this.config, this.weights());
+    return this.inference;
+  }
+
   /**
    * Predicts the properties of a batch of molecules: f32 [nMol * K], row-major (the fast path, no gradients). A
    * molecule whose field does not fit the budget's chunk is taken in chunks of field points (same result).
    */
   predict(batch: FieldFeatures[], budget: MemoryBudget = {}): Float32Array {
-    this.inference ??= new FrozenModel(this.config, this.weights());
+    this.frozen();
     const K = this.config.outputs;
     const out = new Float32Array(batch.length * K);
     batch.forEach((f, i) => {

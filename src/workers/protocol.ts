@@ -2,6 +2,7 @@
 import type { Molecule } from "../chem/molecule.js";
 import type { PredictionResult } from "../predict/result.js";
 import type { PredictOptions } from "../predict/predictor.js";
+import type { DescriptorResult } from "../predict/descriptor.js";
 
 /** The API a prediction worker exposes over Comlink (all arguments structured-cloneable plain data). */
 export interface PredictWorkerApi {
@@ -9,6 +10,8 @@ export interface PredictWorkerApi {
   init(modelBytes: Uint8Array, tfjsWasmPath?: string): Promise<void>;
   /** One result per molecule, in order; per-molecule failures are results with `error`, never a throw. */
   predictChunk(molecules: Molecule[], options?: PredictOptions): PredictionResult[];
+  /** One quantum deep descriptor per molecule (a QDF model only), failures as results with `error`. */
+  describeChunk(molecules: Molecule[]): DescriptorResult[];
 }
 
 /** A started worker as the pool sees it, whatever the platform (worker_threads or Web Worker). */

@@ -4,6 +4,8 @@ import type { PredictionResult } from "../predict/result.js";
 import type { Molecule } from "../chem/molecule.js";
 import { setTfjsWasmPath } from "../model/backend.js";
 import type { PredictWorkerApi } from "./protocol.js";
+import { descriptorResult, type DescriptorResult } from "../predict/descriptor.js";
+import { QdfModel } from "../model/qdf.js";
 
 let model: AnyModel | null = null;
 
@@ -18,5 +20,11 @@ export const predictWorkerApi: PredictWorkerApi = {
     const m = model;
     if (!m) throw new Error("worker has no model: init() first");
     return molecules.map((molecule) => predictMolecule(m, molecule, options));
+  },
+
+  describeChunk(molecules: Molecule[]): DescriptorResult[] {
+    const m = model;
+    if (!(m instanceof QdfModel)) throw new Error(m ? "descriptors need a QDF model, this worker has a GCN" : "worker has no model: init() first");
+    return molecules.map((molecule) => descriptorResult(m, molecule));
   },
 };

@@ -11,5 +11,6 @@ const api: PredictWorkerApi = {
     if (molecules.some((m) => m.id === "crash_throw")) throw new Error("faulty worker threw");
     return predictWorkerApi.predictChunk(molecules);
   },
+  describeChunk: predictWorkerApi.describeChunk,
 };
 exposeToParent(api, "faultyWorker.js");

@@ -1,0 +1,112 @@
+// `qdf descriptor`: the quantum deep descriptor of each molecule, as a TSV table or a .npy matrix.
+import { availableParallelism } from "node:os";
+import { readFileSync } from "node:fs";
+import type { ParseItem } from "../chem/parse.js";
+import { loadModel } from "../predict/predictor.js";
+import { descriptorNames, descriptorStream, type DescriptorResult } from "../predict/descriptor.js";
+import { DescriptorPool } from "../workers/descriptorPool.js";
+import { encodeNpy } from "../io/npy.js";
+import { writeFileAtomic } from "../node/atomicWrite.js";
+import { modelOption, numberOption, parseCommand, UsageError } from "./args.js";
+import { batches, inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
+import type { Command } from "./command.js";
+import { checkOutPath } from "./outputFile.js";
+import { Progress } from "./progress.js";
+import { readModelFile } from "../model/modelFile.js";
+
+const spec = {
+  usage: "qdf descriptor [--model FILE] INPUT... [--out FILE.tsv|FILE.npy] [--workers N]",
+  help: `
+Computes each molecule's quantum deep descriptor (README "Quantum deep descriptor") with a QDF model: the
+functional's last hidden layer summed and averaged over the field points (hsum_*, hmean_*: 2 x dim columns), the
+electron and atom counts, the model's predicted property and per atom, and the density's sum of squares and maximum
+over the field points. One row per input molecule in input order, failed ones included (empty values, the error).
+--out FILE.npy writes a float64 matrix instead (numpy.load), one row per input molecule, NaN rows for failures; the
+ids then go to FILE.npy.ids.tsv (file, line, id, error).
+
+options:
+  --model FILE     a QDF model file; default: the shipped published model
+  --out FILE       .tsv (default: stdout) or .npy; written atomically when complete
+  --workers N      compute in N worker threads (0: this thread); default the number of cores (${availableParallelism()} here);
+                   the output is the same for any N${inputOptionHelp}
+  -h, --help       this help`,
+  options: {
+    model: { type: "string" as const },
+    out: { type: "string" as const },
+    workers: { type: "string" as const },
+    ...inputOptionSpec,
+  },
+};
+
+/** Descriptor results of a stream of molecules, in this thread (workers 0) or in a worker pool; input order. */
+export async function* describeItems(modelBytes: Uint8Array, items: AsyncIterable<ParseItem>, workers: number): AsyncGenerator<DescriptorResult> {
+  if (workers === 0) {
+    const model = await loadModel(modelBytes);
+    try {
+      for await (const batch of batches(items, 64)) yield* descriptorStream(model, batch);
+    } finally {
+      model.dispose();
+    }
+    return;
+  }
+  const pool = new DescriptorPool(modelBytes, { workers });
+  try {
+    for await (const batch of batches(items, 256)) yield* pool.describeStream(batch);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** A descriptor value as text: 9 significant digits (more than the float32 stages carry). */
+export function descriptorValue(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(9))) : "";
+}
+
+const clean = (s: string | undefined) => (s ?? "").replace(/[\t\n\r]/g, " ");
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseCommand(spec, argv);
+  if (!args) return 0;
+  const inputs = args.positionals;
+  if (inputs.length === 0) throw new UsageError(`no INPUT given\nusage: ${spec.usage}`);
+  const modelPath = modelOption(args.values);
+  const out = args.values.out as string | undefined;
+  if (out !== undefined) checkOutPath(out, inputs, [modelPath]);
+  const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
+  const settings = inputSettings(args.values);
+  const bytes = readFileSync(modelPath);
+  const names = descriptorNames(readModelFile(bytes).config);
+  const npy = out !== undefined && /\.npy$/i.test(out);
+  const lines = [["file", "line", "id", "formula", "error", ...(npy ? [] : names)].join("\t") + "\n"];
+  const rows: number[][] = [];
+  const progress = new Progress("descriptor", undefined);
+  let done = 0, failed = 0;
+  for await (const r of describeItems(bytes, readMolecules(inputs, settings, { workers }), workers)) {
+    done++;
+    if (r.error) { failed++; process.stderr.write(`error: ${r.error}\n`); }
+    const ident = [clean(r.file), r.line ?? "", clean(r.id), r.formula ?? "", clean(r.error)].join("\t");
+    if (npy) {
+      rows.push(r.descriptor ?? names.map(() => NaN));
+      lines.push(ident + "\n");
+    } else {
+      const line = `${ident}\t${(r.descriptor ?? names.map(() => NaN)).map(descriptorValue).join("\t")}\n`;
+      if (out) lines.push(line);
+      else process.stdout.write(lines.length ? lines.splice(0).join("") + line : line);
+    }
+    progress.update(done);
+  }
+  if (done === 0) throw new Error(`no molecules in ${inputs.join(", ")}`);
+  if (npy) {
+    writeFileAtomic(out!, encodeNpy(Float64Array.from(rows.flat()), rows.length, names.length));
+    writeFileAtomic(`${out}.ids.tsv`, lines.join(""));
+  } else if (out) {
+    writeFileAtomic(out, lines.join(""));
+  } else if (lines.length) {
+    process.stdout.write(lines.join(""));
+  }
+  if (done > 50) progress.finish(done);
+  if (failed > 0) process.stderr.write(`${failed} of ${done} molecules failed (see the error column)\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+export const descriptorCommand: Command = { name: "descriptor", summary: "quantum deep descriptors of molecules (TSV or .npy)", run };
