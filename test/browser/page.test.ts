@@ -133,6 +133,34 @@ test("the page predicts like the CLI, plots predicted against true, and draws th
     assert.match((await page.textContent(`#results tbody tr[data-index="6"] td.error`))!, /strict/);
     await page.uncheck("#strict");
 
+    // The shipped 3D GCN, alone: it predicts on the page as `qdf predict` does, and a clicked molecule shows in 3D
+    // with a note that a GCN has no density (no density worker is started for it, no error).
+    const gcn = "gcn-ext-under15.safetensors";
+    assert.ok(listed.map((l) => basename(l)).includes(gcn), "the page lists the shipped GCN");
+    await page.uncheck(`#models input[data-model="qdf-small.safetensors"]`);
+    await page.uncheck(`#models input[data-model="${basename(listed[0]!)}"]`);
+    await page.check(`#models input[data-model="${gcn}"]`);
+    assert.match((await page.textContent("#modelStatus"))!, /^gcn-ext-under15\.safetensors: total energy \(hartree\), 1 output\(s\), 3D GCN/);
+    const gcnInput = join(tmp, "gcn.txt");
+    const extTest = readFileSync(sharedPath("data", "ext_under15_totalenergy_hartree", "test.txt"), "utf8");
+    writeFileSync(gcnInput, `${extTest.trim().split(/\n\s*\n/).slice(0, 4).join("\n\n")}\n`);
+    const cliGcn = qdf("predict", "--model", join(repoRoot, "models", gcn), gcnInput, "--workers", "0");
+    assert.is(cliGcn.status, 0, cliGcn.stderr);
+    const cliGcnRows = table(cliGcn.stdout);
+    await predictText(page, readFileSync(gcnInput, "utf8"));
+    const gcnRows = await page.$$eval("#results tbody tr", (trs) => trs.map((tr) => ({
+      id: (tr as HTMLElement).dataset.id!, predicted: Number(tr.querySelector("td.c-pred")!.getAttribute("data-values")),
+    })));
+    assert.equal(gcnRows.map((r) => r.id), cliGcnRows.map((r) => r.id));
+    assert.is(gcnRows.length, 4);
+    // Hartree: the CLI prints 6 decimals; the same float32 network and float64 atomref in both.
+    gcnRows.forEach((r, i) => assert.ok(Math.abs(r.predicted - Number(cliGcnRows[i]!.predicted_hartree)) <= 2e-6,
+      `${r.id}: page ${r.predicted}, CLI ${cliGcnRows[i]!.predicted_hartree}`));
+    await page.click(`#results tbody tr[data-index="1"]`);
+    assert.is(await viewerDone(page, gcnRows[1]!.id), "done");
+    assert.match((await page.textContent("#densityStatus"))!, /no density: gcn-ext-under15\.safetensors is a 3D GCN/);
+    assert.is(await page.getAttribute("#viewer", "data-surfaces"), "0", "no isosurface for a GCN");
+
     // ?model= preloads a model instead (here the published model from ../shared, which the CLI runs too).
     await page.goto(`${server.url}?model=test-model.safetensors`);
     await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
