@@ -13,6 +13,7 @@ import type { Command } from "./command.js";
 import { checkOutPath } from "./outputFile.js";
 import { Progress } from "./progress.js";
 import { readModelFile } from "../model/modelFile.js";
+import { modelMetadata, requireQdf } from "../predict/architecture.js";
 
 const spec = {
   usage: "qdf descriptor [--model FILE] INPUT... [--out FILE.tsv|FILE.npy] [--workers N]",
@@ -75,6 +76,7 @@ async function run(argv: string[]): Promise<number> {
   const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
   const settings = inputSettings(args.values);
   const bytes = readFileSync(modelPath);
+  requireQdf(modelMetadata(bytes));
   const names = descriptorNames(readModelFile(bytes).config);
   const npy = out !== undefined && /\.npy$/i.test(out);
   const lines = [["file", "line", "id", "formula", "error", ...(npy ? [] : names)].join("\t") + "\n"];

@@ -29,6 +29,13 @@ export function modelArchitecture(meta: Record<string, string>): Architecture {
   return a;
 }
 
+/** Refuses a GCN file where a QDF model is needed (density, descriptor: both come from the wave function). */
+export function requireQdf(meta: Record<string, string>): void {
+  if (modelArchitecture(meta) === "gcn") {
+    throw new ModelFileError(`the model is a GCN (metadata architecture "gcn"), which has no wave function; this needs a QDF model`);
+  }
+}
+
 /** The model's per-element reference energies, when it was trained with --atomref fit. */
 export function modelAtomref(meta: Record<string, string>, outputs: number): Atomref | undefined {
   const text = meta[ATOMREF_KEY];

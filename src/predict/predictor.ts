@@ -13,7 +13,7 @@ import { atomrefOffset, type Atomref } from "../chem/atomref.js";
 import { GcnModel } from "../gcn/model.js";
 import { readGcnModelFile } from "../gcn/modelFile.js";
 import { ModelFileError } from "../model/modelFile.js";
-import { modelArchitecture, modelAtomref, modelMetadata, type Architecture } from "./architecture.js";
+import { modelArchitecture, modelAtomref, modelMetadata, requireQdf, type Architecture } from "./architecture.js";
 
 /** How molecules are predicted. */
 export interface PredictOptions {
@@ -39,10 +39,11 @@ const atomrefs = new WeakMap<AnyModel, Atomref>();
 
 /** Reads a QDF model file (safetensors bytes) and prepares it for prediction and training. */
 export async function loadModel(bytes: Uint8Array): Promise<QdfModel> {
+  requireQdf(modelMetadata(bytes));
   const model = await loadAnyModel(bytes);
   if (model instanceof GcnModel) {
     model.dispose();
-    throw new ModelFileError(`the model is a GCN (metadata architecture "gcn"); this needs a QDF model`);
+    throw new Error("unreachable: requireQdf let a GCN through");
   }
   return model;
 }

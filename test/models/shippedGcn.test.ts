@@ -64,4 +64,12 @@ test("qdf evaluate on test.txt gives the MAE and RMSE of models.json and README,
   });
 });
 
+test("qdf density and qdf descriptor refuse the GCN with a clear error (it has no wave function)", () => {
+  for (const cmd of [["density", "--out", "unused-dir"], ["descriptor"]]) {
+    const r = qdf([cmd[0]!, "--model", path, "examples/molecules.txt", ...cmd.slice(1)]);
+    assert.is(r.code, 1, `${cmd[0]}: ${r.stderr}`);
+    assert.match(r.stderr, /the model is a GCN \(metadata architecture "gcn"\), which has no wave function; this needs a QDF model/);
+  }
+});
+
 test.run();
