@@ -1,6 +1,7 @@
 // A small RFC 4180 CSV reader (quoted fields, doubled quotes, CRLF) that keeps each row's line number.
 import { MoleculeParseError } from "./parseError.js";
 import { baseName, type SmilesItem } from "./smiles.js";
+import { idProblem } from "./lineReader.js";
 
 export interface CsvRow {
   /** 1-based line where the row starts. */
@@ -74,6 +75,11 @@ export function* iterateCsvSmiles(text: string, fileName = "<input>", options: C
     const smiles = row.fields[smilesAt]?.trim() ?? "";
     if (smiles === "") {
       yield { error: new MoleculeParseError(fileName, row.line, id, `empty "${header[smilesAt]}" column`) };
+      continue;
+    }
+    const badId = idProblem(id);
+    if (badId) {
+      yield { error: new MoleculeParseError(fileName, row.line, id, badId) };
       continue;
     }
     const properties: number[] = [];

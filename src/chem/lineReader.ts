@@ -160,3 +160,20 @@ export function buildMolecule(id: string, atoms: Atom[], properties: number[] | 
   }
   return m;
 }
+
+/** C0 controls (tab, CR, ESC...), DEL and C1: in an id they would split a TSV's columns or reach a terminal raw. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** `s` with each control character written as \uXXXX, so a message can show it without acting on it. */
+export function escapeControls(s: string): string {
+  return s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Why an id is refused (it holds a control character), or null. Ids are refused, never rewritten: outputs stay one. */
+export function idProblem(id: string): string | null {
+  const m = /[\u0000-\u001f\u007f-\u009f]/.exec(id);
+  if (!m) return null;
+  const code = m[0].charCodeAt(0);
+  const name = ({ 9: " (tab)", 13: " (carriage return)", 27: " (escape)" } as Record<number, string>)[code] ?? "";
+  return `the id contains a control character U+${code.toString(16).toUpperCase().padStart(4, "0")}${name}, which no output can hold`;
+}

@@ -36,6 +36,14 @@ export interface ParseOptions {
   embedder?: Embedder;
 }
 
+/** An input whose format its name and content leave open: the caller must say which (--format). */
+export class FormatDetectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FormatDetectionError";
+  }
+}
+
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const isAtomLine = (t: string[]) => t.length === 4 && /^[A-Za-z]{1,3}$/.test(t[0]!) && t.slice(1).every((x) => NUMBER.test(x));
 
@@ -44,7 +52,8 @@ const isAtomLine = (t: string[]) => t.length === 4 && /^[A-Za-z]{1,3}$/.test(t[0
  * Otherwise content decides: a molfile counts line (V2000/V3000) on line 4 is SDF; a first non-blank line that is an
  * integer is an xyz count line, unless it is a QDF block with an integer id: an atom line right after it, and either
  * a numeric last line (the property line) or a block whose length does not fit the count; anything else is QDF text.
- * SMILES on stdin need an explicit format.
+ * A block that reads both ways (integer first line, an atom line after it, as many lines as the count says, no
+ * property line) is a FormatDetectionError naming --format: never a silent guess. SMILES on stdin need an explicit format.
  */
 export function detectFormat(text: string, fileName?: string, smilesColumn?: string): MoleculeFormat {
   const ext = /\.([a-z]+)$/i.exec(fileName ?? "")?.[1]?.toLowerCase();
@@ -59,8 +68,12 @@ export function detectFormat(text: string, fileName?: string, smilesColumn?: str
   if (!(first.length === 1 && /^\d+$/.test(first[0]!))) return "qdf";
   const block = head.split(/\n\s*\n/, 1)[0]!.split("\n").map((l) => tokens(l)).filter((t) => t.length > 0);
   const last = block[block.length - 1]!;
-  const qdfBlock = block.length > 1 && isAtomLine(block[1]!) &&
-    ((block.length > 2 && last.every((x) => NUMBER.test(x))) || block.length !== Number(first[0]) + 2);
+  const atomAfter = block.length > 1 && isAtomLine(block[1]!);
+  const qdfBlock = atomAfter && ((block.length > 2 && last.every((x) => NUMBER.test(x))) || block.length !== Number(first[0]) + 2);
+  if (atomAfter && !qdfBlock) {
+    throw new FormatDetectionError(`${fileName ?? "<input>"}: cannot tell QDF text (molecule id "${first[0]}", then ${block.length - 1} atom lines) ` +
+      `from xyz (atom count ${first[0]}, an atom line as the comment): pass --format qdf or --format xyz`);
+  }
   return qdfBlock ? "qdf" : "xyz";
 }
 

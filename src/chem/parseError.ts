@@ -1,5 +1,6 @@
 // The parse error a molecule parser reports, and the parser's output item (a molecule or an error).
 import type { Molecule } from "./molecule.js";
+import { escapeControls } from "./lineReader.js";
 
 /** One bad spot in an input file: where it is, which molecule, and what is wrong. */
 export class MoleculeParseError extends Error {
@@ -11,11 +12,13 @@ export class MoleculeParseError extends Error {
   readonly reason: string;
 
   constructor(file: string, line: number, moleculeId: string | undefined, reason: string) {
-    super(`${file}:${line}: molecule ${moleculeId ?? "(unknown id)"}: ${reason}`);
+    // The id as messages and tables show it: control characters escaped (such ids are refused; see idProblem).
+    const shown = moleculeId === undefined ? undefined : escapeControls(moleculeId);
+    super(`${file}:${line}: molecule ${shown ?? "(unknown id)"}: ${reason}`);
     this.name = "MoleculeParseError";
     this.file = file;
     this.line = line;
-    this.moleculeId = moleculeId;
+    this.moleculeId = shown;
     this.reason = reason;
   }
 }

@@ -3,6 +3,7 @@ import { MoleculeParseError, parseFailure, type ParseItem } from "./parseError.j
 import {
   LineReader,
   buildMolecule,
+  idProblem,
   looksNumeric,
   parseAtomLine,
   parseFiniteNumber,
@@ -57,6 +58,8 @@ export function* iterateQdf(text: TextSource, fileName = "<input>"): Generator<P
     const propLine = block.length > 1 && isPropertyLine(last.text) ? last : undefined;
     const atomLines = block.slice(1, propLine ? -1 : undefined);
 
+    const bad = idProblem(id);
+    if (bad) fail(idLine, bad);
     const atoms: Atom[] = [];
     for (const l of atomLines) {
       if (isPropertyLine(l.text)) {

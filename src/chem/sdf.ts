@@ -1,6 +1,6 @@
 // Parser for SDF and MOL files (V2000 and V3000 connection tables) with 3D coordinates and explicit hydrogens.
 import { atomicNumber } from "./elements.js";
-import { LineReader, buildMolecule, parseFiniteNumber, tokens, type Atom, type Line } from "./lineReader.js";
+import { LineReader, buildMolecule, idProblem, parseFiniteNumber, tokens, type Atom, type Line } from "./lineReader.js";
 import { MoleculeParseError, type ParseItem } from "./parseError.js";
 import { baseName } from "./smiles.js";
 
@@ -133,6 +133,8 @@ export function* iterateSdf(text: string, fileName = "<input>"): Generator<Parse
       if (!counts) {
         throw new RecordError(lines[0]?.no ?? 1, "record ends before its counts line (line 4 of a molfile)");
       }
+      const bad = idProblem(id);
+      if (bad) throw new RecordError(lines[0]!.no, bad);
       const table = /V3000\s*$/.test(counts.text) ? v3000(lines) : v2000(lines, counts);
       check(table);
       yield { molecule: buildMolecule(id, table.atoms, undefined, { file: fileName, line: lines[0]?.no ?? 1 }) };

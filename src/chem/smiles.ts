@@ -1,5 +1,5 @@
 // SMILES records from .smi files (`id<TAB>SMILES` or `SMILES id` per line) and polymer attachment points (`*`).
-import { LineReader, tokens } from "./lineReader.js";
+import { LineReader, idProblem, tokens } from "./lineReader.js";
 import { MoleculeParseError } from "./parseError.js";
 
 /** One SMILES to embed, with where it came from (for errors naming file, line and id). */
@@ -47,6 +47,11 @@ export function* iterateSmiles(text: string, fileName = "<input>"): Generator<Sm
     }
     if (smiles === "") {
       yield { error: new MoleculeParseError(fileName, l.no, id, "no SMILES on this line") };
+      continue;
+    }
+    const bad = idProblem(id);
+    if (bad) {
+      yield { error: new MoleculeParseError(fileName, l.no, id, bad) };
       continue;
     }
     yield { record: { id, smiles, file: fileName, line: l.no } };

@@ -1,6 +1,6 @@
 // Parser for .xyz files, single or multi-molecule: atom-count line, comment line (the id), atom lines; repeated.
 import { MoleculeParseError, parseFailure, type ParseItem } from "./parseError.js";
-import { LineReader, buildMolecule, parseAtomLine, type Atom, type Line, type TextSource } from "./lineReader.js";
+import { LineReader, buildMolecule, idProblem, parseAtomLine, type Atom, type Line, type TextSource } from "./lineReader.js";
 import { extxyzId, parseComment, parseExtxyzAtom } from "./extxyz.js";
 
 const INTEGER_LINE = /^[+-]?\d+$/;
@@ -40,6 +40,8 @@ export function* iterateXyz(text: TextSource, fileName = "<input>"): Generator<P
     const errors: MoleculeParseError[] = [];
     const fail = (line: Line, reason: string) => errors.push(new MoleculeParseError(fileName, line.no, id, reason));
     if (typeof layout === "string") fail(comment!, `extended xyz comment: ${layout}`);
+    const bad = idProblem(id);
+    if (bad) fail(comment ?? countLine, bad);
     const parseAtom = (t: string): Atom | string =>
       typeof layout === "object" ? parseExtxyzAtom(t, layout) : parseAtomLine(t, true);
 

@@ -95,7 +95,7 @@ async function run(argv: string[]): Promise<number> {
     importTorchCheckpoint(checkpointBytes, orbitals, { basisSet: basis.trim(), radius, gridInterval, operation: readout, property }),
   );
   if (atomRange) model.config.atomCountRange = atomRange;
-  writeFileAtomic(outPath, writeModelFile(model));
+  writeFileAtomic(outPath, writeModelFile(model, undefined, { integrity: true }));
 
   const c = model.config;
   let params = 0;

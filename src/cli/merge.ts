@@ -1,7 +1,8 @@
 // `qdf merge`: shard outputs of `qdf predict --shard` back into one table in input order, checked for gaps and doubles.
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { closeSync, renameSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
 import { readRawLines } from "../node/textFile.js";
+import { discardTemp, openTemp, releaseTemp } from "../node/tempFile.js";
 import { indexedFormat, plainHeader, splitIndexedRow, type IndexedFormat } from "../io/indexedTable.js";
 import { parseCommand, UsageError } from "./args.js";
 import type { Command } from "./command.js";
@@ -104,14 +105,13 @@ export function mergeShards(files: string[], write: (text: string) => void): num
 
 /** A file written through a temp file beside it, renamed into place by commit (removed by abort). */
 function tempWriter(path: string) {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = openSync(tmp, "wx");
+  const { path: tmp, fd } = openTemp(path);
   let buffer = "";
   const flush = () => { writeSync(fd, buffer); buffer = ""; };
   return {
     write: (text: string) => { buffer += text; if (buffer.length > 1 << 20) flush(); },
-    commit: () => { flush(); closeSync(fd); renameSync(tmp, path); },
-    abort: () => { closeSync(fd); rmSync(tmp, { force: true }); },
+    commit: () => { flush(); closeSync(fd); renameSync(tmp, path); releaseTemp(tmp); },
+    abort: () => discardTemp(tmp, fd),
   };
 }
 

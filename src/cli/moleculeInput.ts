@@ -1,5 +1,4 @@
 // The molecule input every command shares: files by format (QDF, xyz, SDF, SMILES, CSV), SMILES embedded in 3D.
-import { readFileSync } from "node:fs";
 import { contentName, readText } from "../node/textFile.js";
 import { availableParallelism } from "node:os";
 import { Embedder, type EmbedOptions } from "../chem/embed.js";
@@ -56,7 +55,7 @@ export interface ReadOptions {
 
 /** One input file's text (gunzipped from FILE.gz) and the name errors use ("-" is stdin). */
 export function readInput(path: string): { fileName: string; text: string } {
-  return { fileName: path === "-" ? "<stdin>" : path, text: path === "-" ? readFileSync(0, "utf8") : readText(path) };
+  return { fileName: path === "-" ? "<stdin>" : path, text: readText(path) };
 }
 
 /**

@@ -1,7 +1,8 @@
 // A command's --out file: checked before any work, written through a hidden temp file renamed into place when complete.
-import { closeSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { closeSync, realpathSync, renameSync, statSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "./args.js";
+import { discardTemp, openTemp, releaseTemp } from "../node/tempFile.js";
 
 /** The same file on disk (through links), or the same path when `b` does not exist yet. */
 function sameFile(a: string, b: string): boolean {
@@ -44,9 +45,8 @@ export class OutputFile {
       this.fd = 1;
       return;
     }
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     try {
-      this.fd = openSync(this.tmp, "w");
+      ({ path: this.tmp, fd: this.fd } = openTemp(path));
     } catch (e) {
       // The temp file's name would only confuse: say which --out could not be written.
       throw new Error(`cannot write --out ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -59,18 +59,18 @@ export class OutputFile {
 
   commit(): void {
     if (!this.tmp) return;
-    closeSync(this.fd);
     try {
+      closeSync(this.fd);
       renameSync(this.tmp, this.path!);
+      releaseTemp(this.tmp);
     } catch (e) {
-      rmSync(this.tmp, { force: true });
+      discardTemp(this.tmp, this.fd);
       throw new Error(`cannot write --out ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
 
   abort(): void {
     if (!this.tmp) return;
-    try { closeSync(this.fd); } catch { /* already closed */ }
-    rmSync(this.tmp, { force: true });
+    discardTemp(this.tmp, this.fd);
   }
 }

@@ -18,6 +18,7 @@ import { batches, inputOptionHelp, inputOptionSpec, inputSettings, readMolecules
 import type { Command } from "./command.js";
 import { Progress } from "./progress.js";
 import { checkOutPath, OutputFile } from "./outputFile.js";
+import { signalPoint } from "../node/tempFile.js";
 import { parseShard, ShardSelection, WHOLE_INPUT, type Shard } from "./shard.js";
 import { indexedHeader, indexedRow } from "../io/indexedTable.js";
 import { isFinished, ResumableOutput } from "../node/resumableOutput.js";
@@ -236,6 +237,8 @@ async function run(argv: string[]): Promise<number> {
             if (r.true?.[k] !== undefined) { absSum += Math.abs(p - r.true[k]!); absN++; }
           });
           progress.update(done);
+          const turn = signalPoint();
+          if (turn) await turn;
         }
       }
       if (done === 0 && !indexed) throw new Error(`no molecules in ${inputs.map((p) => (p === "-" ? "<stdin>" : p)).join(", ")} (the input is empty)`);

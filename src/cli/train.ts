@@ -210,7 +210,7 @@ async function run(argv: string[]): Promise<number> {
       onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * hyper.batchSize) - startDone),
       onEpoch: ({ row, val, test, checkpoint, trainer }) => {
         write ??= epochWriter(paths, save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.model.config, atomref);
-        write(row, trainer.log, val, test, () => writeModelFile(trainer.model.toData(), extra), () => encodeCheckpoint(checkpoint()));
+        write(row, trainer.log, val, test, () => writeModelFile(trainer.model.toData(), extra, { integrity: true }), () => encodeCheckpoint(checkpoint()));
       },
     });
   } finally {

@@ -3,6 +3,7 @@ import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from
 import { isReadout, READOUTS } from "./readout.js";
 import { configBoundsProblem } from "./configBounds.js";
 import { readSafetensors, SafetensorsError, writeSafetensors } from "../io/safetensors.js";
+import { contentSha256 } from "../io/contentHash.js";
 
 export class ModelFileError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -189,11 +190,23 @@ export function readModelFile(bytes: Uint8Array): QdfModelData {
     if (e instanceof SafetensorsError) throw new ModelFileError(`not a valid safetensors file: ${e.message}`, { cause: e });
     throw e;
   }
+  const { [INTEGRITY_KEY]: hash, ...rest } = file.metadata;
+  // Files written by qdf carry it; the published ones (and other tools') do not, and still load.
+  if (hash !== undefined && hash !== contentSha256(file.tensors, rest)) {
+    fail(`the file fails its integrity check (metadata "${INTEGRITY_KEY}" does not match its tensors and metadata): damaged or edited`);
+  }
   const config = configFromMetadata(file.metadata, file.tensors);
   return { config, weights: checkWeights(config, file.tensors) };
 }
 
-export function writeModelFile(model: QdfModelData, extraMetadata?: Record<string, string>): Uint8Array {
+/** The metadata key of a model file's SHA-256 over its tensors and other metadata (see contentSha256). */
+export const INTEGRITY_KEY = "qdf_sha256";
+
+/**
+ * The model file's bytes. With `integrity`, metadata "qdf_sha256" records a hash that readModelFile checks; without it
+ * the file is as the reference writes it (the published model is re-written byte for byte).
+ */
+export function writeModelFile(model: QdfModelData, extraMetadata?: Record<string, string>, options: { integrity?: boolean } = {}): Uint8Array {
   const meta = configToMetadata(model.config);
   // Parse our own metadata back: a file this writes must be one readModelFile accepts, with the same config.
   const parsed = configFromMetadata(meta, model.weights);
@@ -205,8 +218,10 @@ export function writeModelFile(model: QdfModelData, extraMetadata?: Record<strin
     if (Object.hasOwn(meta, k)) fail(`extra metadata key "${k}" would overwrite the config`);
     if (typeof v !== "string") fail(`extra metadata "${k}" is not a string`);
   }
+  if (extraMetadata && Object.hasOwn(extraMetadata, INTEGRITY_KEY)) fail(`extra metadata key "${INTEGRITY_KEY}" is written by qdf itself`);
+  const all = { ...meta, ...extraMetadata };
   try {
-    return writeSafetensors(weights, { ...meta, ...extraMetadata });
+    return writeSafetensors(weights, options.integrity ? { ...all, [INTEGRITY_KEY]: contentSha256(weights, all) } : all);
   } catch (e) {
     if (e instanceof SafetensorsError) throw new ModelFileError(e.message, { cause: e });
     throw e;

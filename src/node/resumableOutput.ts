@@ -1,5 +1,5 @@
 // A table written row by row into OUT.partial, renamed to OUT when complete; a killed run's rows are kept for --resume.
-import { closeSync, existsSync, fdatasyncSync, openSync, renameSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fdatasyncSync, openSync, renameSync, truncateSync, writeSync } from "node:fs";
 import { readRawLines } from "./textFile.js";
 import { splitIndexedRow, type IndexedFormat } from "../io/indexedTable.js";
 
@@ -53,7 +53,8 @@ export class ResumableOutput {
       truncateSync(this.partial, bytes);
     }
     this.done = done;
-    this.fd = openSync(this.partial, "a");
+    // Never through a link planted at FILE.partial (its name is predictable by design: --resume finds it).
+    this.fd = openSync(this.partial, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o644);
   }
 
   /** Writes this run's header, or checks that the file already starts with it (unless `guessed`: then keeps it). */

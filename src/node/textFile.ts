@@ -1,6 +1,5 @@
 // Input text files read in blocks (memory holds a block, not the file), gzip-compressed ones (.gz) alike; "-" is stdin.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import { gunzipSync } from "node:zlib";
 
 /** 64 KiB: a piece's string stays in V8's young generation (larger ones are old-space objects, freed late). */
@@ -22,7 +21,16 @@ export function contentName(path: string): string {
  * piece by piece, so the JS heap still holds one piece; a plain file is read block by block.
  */
 export function* readTextPieces(path: string): Generator<string> {
-  const decoder = new StringDecoder("utf8");
+  // Fatal: a replaced byte can merge an id line with an atom line (one flipped bit lost an atom, 5.7 eV off).
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let whole: Buffer | undefined;
+  const decode = (bytes: Uint8Array | undefined): string => {
+    try {
+      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+    } catch {
+      throw new Error(invalidUtf8Message(path, whole ?? readFileSync(path)));
+    }
+  };
   if (path === "-" || isGzipName(path)) {
     let bytes: Buffer = readFileSync(path === "-" ? 0 : path);
     if (isGzipName(path)) {
@@ -32,18 +40,47 @@ export function* readTextPieces(path: string): Generator<string> {
         throw new Error(`${path}: not a readable gzip file (${(e as Error).message})`);
       }
     }
-    for (let at = 0; at < bytes.length; at += BLOCK) yield decoder.write(bytes.subarray(at, at + BLOCK));
+    whole = bytes;
+    for (let at = 0; at < bytes.length; at += BLOCK) yield decode(bytes.subarray(at, at + BLOCK));
   } else {
     const fd = openSync(path, "r");
     try {
       const block = Buffer.allocUnsafe(BLOCK);
-      for (let n = readSync(fd, block); n > 0; n = readSync(fd, block)) yield decoder.write(block.subarray(0, n));
+      for (let n = readSync(fd, block); n > 0; n = readSync(fd, block)) yield decode(block.subarray(0, n));
     } finally {
       closeSync(fd);
     }
   }
-  const tail = decoder.end();
+  const tail = decode(undefined);
   if (tail) yield tail;
+}
+
+/**
+ * "FILE: invalid UTF-8 at byte B (line L)": the first byte where the prefix stops being valid, found by bisection
+ * with a streaming decoder (an unfinished character at the end of a prefix is not an error, an invalid byte is).
+ */
+function invalidUtf8Message(path: string, bytes: Uint8Array): string {
+  const validPrefix = (n: number) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0, hi = bytes.length; // validPrefix(lo) holds; the answer is the first n with !validPrefix(n), minus one.
+  if (validPrefix(hi)) {
+    return `${path === "-" ? "<stdin>" : path}: invalid UTF-8: the file ends inside a character (byte ${bytes.length})`;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (validPrefix(mid)) lo = mid;
+    else hi = mid;
+  }
+  let line = 1;
+  for (let i = 0; i < lo; i++) if (bytes[i] === 0x0a) line++;
+  return `${path === "-" ? "<stdin>" : path}:${line}: invalid UTF-8 at byte ${lo} (0x${bytes[lo]!.toString(16).padStart(2, "0")}); ` +
+    "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)";
 }
 
 /** The lines of a text file exactly as written (nothing trimmed), each saying whether a newline ended it. */

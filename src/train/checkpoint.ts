@@ -1,5 +1,7 @@
-// Training checkpoints: weights, Adam moments and steps, epoch, RNG state, log, config, in one checksummed safetensors file.
+// Training checkpoints: weights, Adam moments and steps, epoch, RNG state, log, config, in one safetensors file whose
+// SHA-256 covers all of it (tensors, the JSON state and the config), so an edited epoch or RNG state is refused.
 import { crc32 as crc32Number } from "../io/crc32.js";
+import { contentSha256 } from "../io/contentHash.js";
 import type { QdfConfig, Weights, Float32Tensor } from "../model/config.js";
 import { configFromMetadata, configToMetadata } from "../model/modelFile.js";
 import { readSafetensors } from "../io/safetensors.js";
@@ -15,7 +17,8 @@ export class CheckpointError extends Error {
 }
 
 const KEY = "qdf_checkpoint";
-const VERSION = 1;
+/** 2: a SHA-256 over the whole state (1 had a CRC over the tensors only, so its JSON could be edited unseen). */
+const VERSION = 2;
 
 export interface Checkpoint {
   config: QdfConfig;
@@ -35,19 +38,18 @@ interface Meta {
   log: EpochRow[];
   hyper: Hyperparameters;
   dataFingerprint: string;
-  crc32: string;
+  /** SHA-256 of the tensors, this JSON without the field itself, and the other metadata (see stateHash). */
+  sha256: string;
+}
+
+/** The hash a checkpoint carries: tensors (names, shapes, bytes), the state's JSON, and every other metadata key. */
+function stateHash(tensors: Map<string, Float32Tensor>, stateJson: string, otherMetadata: Record<string, string>): string {
+  return contentSha256(tensors, { ...otherMetadata, [KEY]: stateJson });
 }
 
 /** CRC-32 (IEEE) over byte chunks, as 8 hex digits. */
 export function crc32(chunks: Iterable<Uint8Array>): string {
   return crc32Number(chunks).toString(16).padStart(8, "0");
-}
-
-function tensorBytes(tensors: Map<string, Float32Tensor>): Uint8Array[] {
-  return [...tensors.keys()].sort().flatMap((name) => {
-    const t = tensors.get(name)!;
-    return [new TextEncoder().encode(`${name}:${t.shape.join(",")};`), new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)];
-  });
 }
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
@@ -64,10 +66,12 @@ export function encodeTrainingState(configMetadata: Record<string, string>, c: O
     tensors.set(`adam.v/${name}`, { shape, data: st.v });
     adamSteps[name] = st.step;
   }
-  const meta: Meta = {
+  const state: Omit<Meta, "sha256"> = {
     version: VERSION, epoch: c.state.epoch, rng: c.state.rng, adamSteps, seconds: c.state.seconds, log: c.state.log,
-    hyper: c.hyper, dataFingerprint: c.dataFingerprint, crc32: crc32(tensorBytes(tensors)),
+    hyper: c.hyper, dataFingerprint: c.dataFingerprint,
   };
+  const stateJson = JSON.stringify(state);
+  const meta: Meta = { ...state, sha256: stateHash(tensors, stateJson, configMetadata) };
   return writeSafetensors(tensors, { ...configMetadata, [KEY]: JSON.stringify(meta) });
 }
 
@@ -96,14 +100,23 @@ export function decodeTrainingState(bytes: Uint8Array, what = "checkpoint"): Tra
   }
   const raw = file.metadata[KEY];
   if (raw === undefined) throw new CheckpointError(`${what} is not a qdf training checkpoint (no "${KEY}" metadata)`);
-  let meta: Meta;
+  let parsed: unknown;
   try {
-    meta = JSON.parse(raw) as Meta;
+    parsed = JSON.parse(raw);
   } catch {
     throw new CheckpointError(`${what} is corrupt (its "${KEY}" metadata is not JSON)`);
   }
-  if (meta.version !== VERSION) throw new CheckpointError(`${what} has format version ${meta.version}, this qdf reads ${VERSION}`);
-  if (crc32(tensorBytes(file.tensors)) !== meta.crc32) throw new CheckpointError(`${what} is corrupt (tensor checksum mismatch)`);
+  const version = (parsed as { version?: unknown } | null)?.version;
+  if (version !== VERSION) {
+    throw new CheckpointError(`${what} has format version ${JSON.stringify(version)}, this qdf reads ${VERSION}` +
+      (version === 1 ? " (version 1 had no hash over its state: start the training again)" : ""));
+  }
+  const meta = checkSchema(parsed, what);
+  const { sha256, ...state } = meta;
+  const { [KEY]: _, ...metadata } = file.metadata;
+  if (stateHash(file.tensors, JSON.stringify(state), metadata) !== sha256) {
+    throw new CheckpointError(`${what} is corrupt or was edited (its SHA-256 does not match its tensors, state and config)`);
+  }
   const weights: Weights = new Map();
   const adam = new Map<string, AdamParamState>();
   for (const [name, t] of file.tensors) {
@@ -115,11 +128,39 @@ export function decodeTrainingState(bytes: Uint8Array, what = "checkpoint"): Tra
     if (!m || !v) throw new CheckpointError(`${what} is corrupt (Adam moments of ${name} missing)`);
     adam.set(name, { step, m: m.data, v: v.data });
   }
-  const { [KEY]: _, ...metadata } = file.metadata;
   return {
     metadata, weights, hyper: meta.hyper, dataFingerprint: meta.dataFingerprint,
     state: { epoch: meta.epoch, rng: meta.rng, adam, seconds: meta.seconds, log: meta.log },
   };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isCount = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+/** The state's JSON checked field by field, so a damaged one is a message naming the field, never a TypeError. */
+function checkSchema(v: unknown, what: string): Meta {
+  const bad = (field: string, want: string): never => {
+    throw new CheckpointError(`${what} is corrupt (its state's "${field}" ${want})`);
+  };
+  if (!isObject(v)) bad(KEY, "is not a JSON object");
+  const m = v as Record<string, unknown>;
+  for (const k of ["epoch", "rng", "adamSteps", "seconds", "log", "hyper", "dataFingerprint", "sha256"]) {
+    if (!Object.hasOwn(m, k)) bad(k, "is missing");
+  }
+  if (!isCount(m.epoch)) bad("epoch", "is not a count of epochs");
+  if (!Array.isArray(m.rng) || !m.rng.every((x) => Number.isSafeInteger(x))) bad("rng", "is not an array of integers");
+  if (!isObject(m.adamSteps) || !Object.values(m.adamSteps).every(isCount)) bad("adamSteps", "is not an object of step counts");
+  if (typeof m.seconds !== "number" || !(m.seconds >= 0) || !Number.isFinite(m.seconds)) bad("seconds", "is not a finite number >= 0");
+  if (!Array.isArray(m.log) || !m.log.every(isObject)) bad("log", "is not an array of epoch rows");
+  if (!isObject(m.hyper)) bad("hyper", "is not an object");
+  const h = m.hyper as Record<string, unknown>;
+  for (const k of ["batchSize", "lr", "lrDecay", "decayEvery", "epochs", "seed"]) {
+    if (typeof h[k] !== "number" || !Number.isFinite(h[k])) bad(`hyper.${k}`, "is not a finite number");
+  }
+  if (typeof h.shuffle !== "boolean") bad("hyper.shuffle", "is not true or false");
+  if (typeof m.dataFingerprint !== "string") bad("dataFingerprint", "is not a string");
+  if (typeof m.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(m.sha256)) bad("sha256", "is not 64 hex digits");
+  return m as unknown as Meta;
 }
 
 /**

@@ -54,6 +54,20 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** Weights that an epoch's Adam steps made infinite or NaN (a learning rate far too large): stopped before any save. */
+export class NonFiniteWeightsError extends Error {
+  constructor(readonly epoch: number, name: string, index: number, value: number) {
+    super(`non-finite weight ${name}[${index}] (${value}) after the Adam steps of epoch ${epoch}; training stopped ` +
+          `(the last checkpoint, if any, is intact; a smaller --lr may help)`);
+    this.name = "NonFiniteWeightsError";
+  }
+}
+
+function checkFiniteWeights(epoch: number, weights: Map<string, Float32Array>): void {
+  for (const [name, w] of weights) {
+    for (let i = 0; i < w.length; i++) if (!Number.isFinite(w[i]!)) throw new NonFiniteWeightsError(epoch, name, i, w[i]!);
+  }
+}
 
 /** One epoch for a pool of workers: its start (weights, Adam state), learning rate and batches (training-set indices). */
 export interface EpochRequest {
@@ -155,6 +169,7 @@ export class Trainer {
       onBatch?.(b, indices.length, e.value, v.value);
     });
     this.model.invalidate();
+    checkFiniteWeights(this.epoch, this.currentWeights());
     this.epoch++;
     return { lossE: sumE, lossV: sumV };
   }
@@ -177,6 +192,7 @@ export class Trainer {
       throw new NonFiniteLossError(this.epoch, batch, batches[batch]!.map((j) => this.data.train.at(j)!.id), which, value);
     }
     if (!r.weights || !r.adam) throw new Error("the training pool returned no weights");
+    checkFiniteWeights(this.epoch, r.weights);
     this.model.setWeights(r.weights);
     this.adam.load(r.adam);
     this.epoch++;

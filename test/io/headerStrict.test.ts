@@ -4,7 +4,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { duplicateJsonKey } from "../../src/io/jsonDuplicateKeys.js";
 import { readSafetensors, SafetensorsError, writeSafetensors } from "../../src/io/safetensors.js";
-import { ModelFileError, readModelFile } from "../../src/model/modelFile.js";
+import { INTEGRITY_KEY, ModelFileError, readModelFile, writeModelFile } from "../../src/model/modelFile.js";
+import { sha256Hex } from "../../src/io/sha256.js";
+import { createHash } from "node:crypto";
+import { mulberry32 } from "../random.js";
 import { PRETRAINED } from "../model/reference.js";
 
 const original = new Uint8Array(readFileSync(PRETRAINED));
@@ -40,6 +43,31 @@ test("grid interval, radius, widths and layer counts out of their bounds are ref
     ["radius", "1e300", /"radius" must be in/], ["dim", "100000", /"dim" must be in 1..4096/], ["layer_HK", "10000", /"layer_HK" must be in 1..64/]] as const) {
     assert.throws(() => readModelFile(withMeta(key, value)), (e: Error) => e instanceof ModelFileError && re.test(e.message), `${key} ${value}`);
   }
+});
+
+test("sha256Hex agrees with node:crypto at every padding edge and across chunk splits", () => {
+  const rand = mulberry32(15);
+  for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 100_003]) {
+    const bytes = Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
+    const cut = Math.floor(rand() * (n + 1));
+    assert.is(sha256Hex([bytes.subarray(0, cut), bytes.subarray(cut)]), createHash("sha256").update(bytes).digest("hex"), `${n} bytes`);
+  }
+});
+
+test("a model written with integrity loads; a flipped data byte or an edited metadata value is refused; no hash still loads", () => {
+  const model = readModelFile(original);
+  const sealed = writeModelFile(model, { note: "x" }, { integrity: true });
+  assert.match(readSafetensors(sealed).metadata[INTEGRITY_KEY]!, /^[0-9a-f]{64}$/);
+  assert.equal(readModelFile(sealed).config, model.config);
+  const flipped = sealed.slice();
+  flipped[flipped.length - 1000]! ^= 0x01;
+  assert.throws(() => readModelFile(flipped), (e: Error) => e instanceof ModelFileError && /fails its integrity check/.test(e.message));
+  const f = readSafetensors(sealed);
+  assert.throws(() => readModelFile(writeSafetensors(f.tensors, { ...f.metadata, operation: "mean" })),
+    (e: Error) => e instanceof ModelFileError && /integrity/.test(e.message));
+  assert.throws(() => readModelFile(writeSafetensors(f.tensors, { ...f.metadata, note: "y" })), (e: Error) => /integrity/.test(e.message));
+  assert.ok(!(INTEGRITY_KEY in file.metadata), "the published file has no hash");
+  assert.ok(Buffer.from(writeModelFile(model)).equals(Buffer.from(original)), "without integrity: byte for byte as before");
 });
 
 test.run();

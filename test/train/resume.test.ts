@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseMolecules } from "../../src/chem/parse.js";
 import { readModelFile } from "../../src/model/modelFile.js";
+import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.js";
 import { checkpointMismatch, decodeCheckpoint, encodeCheckpoint, CheckpointError } from "../../src/train/checkpoint.js";
 import { train } from "../../src/train/train.js";
 import { NonFiniteLossError, type Trainer } from "../../src/train/trainer.js";
@@ -78,14 +79,52 @@ test("a corrupt checkpoint is refused", () => {
   const good = new Uint8Array(readFileSync(join(tmp, "a", "m.safetensors.ckpt")));
   const flipped = good.slice();
   flipped[flipped.length - 5]! ^= 0x40;
-  assert.throws(() => decodeCheckpoint(flipped), (e: Error) => e instanceof CheckpointError && /checksum/.test(e.message));
+  assert.throws(() => decodeCheckpoint(flipped), (e: Error) => e instanceof CheckpointError && /SHA-256 does not match/.test(e.message));
   assert.throws(() => decodeCheckpoint(good.slice(0, good.length - 100)), (e: Error) => e instanceof CheckpointError && /corrupt/.test(e.message));
   const dir = join(tmp, "c");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "m.safetensors.ckpt"), flipped);
   const r = cli(["--out", join(dir, "m.safetensors"), "--epochs", EPOCHS, "--resume"]);
   assert.is(r.status, 1);
-  assert.match(r.stderr, /checkpoint .* is corrupt \(tensor checksum mismatch\)/);
+  assert.match(r.stderr, /checkpoint .* is corrupt or was edited \(its SHA-256 does not match/);
+});
+
+/** The checkpoint with its state JSON edited by `edit` (the file otherwise as written). */
+function editedState(good: Uint8Array, edit: (state: Record<string, any>) => void): Uint8Array {
+  const file = readSafetensors(good);
+  const state = JSON.parse(file.metadata.qdf_checkpoint!);
+  edit(state);
+  return writeSafetensors(file.tensors, { ...file.metadata, qdf_checkpoint: JSON.stringify(state) });
+}
+
+test("an edited epoch, RNG state, Adam step, log or config is refused by the hash; a damaged state names its field", () => {
+  const good = new Uint8Array(readFileSync(join(tmp, "a", "m.safetensors.ckpt")));
+  assert.is(decodeCheckpoint(editedState(good, () => {})).state.epoch, decodeCheckpoint(good).state.epoch, "an unedited rewrite still reads");
+  const edits: [string, (s: Record<string, any>) => void][] = [
+    ["epoch", (s) => { s.epoch -= 1; }], ["rng", (s) => { s.rng[0] ^= 1; }],
+    ["adam step", (s) => { const k = Object.keys(s.adamSteps)[0]!; s.adamSteps[k] += 1; }],
+    ["log", (s) => { s.log[0].lossE += 1; }], ["hyper", (s) => { s.hyper.lr *= 2; }],
+  ];
+  for (const [name, edit] of edits) {
+    assert.throws(() => decodeCheckpoint(editedState(good, edit)), (e: Error) => e instanceof CheckpointError && /was edited/.test(e.message), name);
+  }
+  const file = readSafetensors(good);
+  const config = writeSafetensors(file.tensors, { ...file.metadata, radius: "0.8" });
+  assert.throws(() => decodeCheckpoint(config), (e: Error) => e instanceof CheckpointError && /was edited/.test(e.message), "config");
+  const schema: [string, (s: Record<string, any>) => void, RegExp][] = [
+    ["no hyper", (s) => { delete s.hyper; }, /"hyper" is missing/], ["epoch text", (s) => { s.epoch = "3"; }, /"epoch" is not a count/],
+    ["hyper.shuffle", (s) => { delete s.hyper.shuffle; }, /"hyper.shuffle" is not true or false/],
+    ["version 1", (s) => { s.version = 1; }, /format version 1, this qdf reads 2 \(version 1 had no hash/],
+  ];
+  for (const [name, edit, re] of schema) {
+    assert.throws(() => decodeCheckpoint(editedState(good, edit)), (e: Error) => e instanceof CheckpointError && re.test(e.message), name);
+  }
+  const dir = join(tmp, "e");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "m.safetensors.ckpt"), editedState(good, (s) => { s.epoch -= 1; }));
+  const r = cli(["--out", join(dir, "m.safetensors"), "--epochs", EPOCHS, "--resume"]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /was edited/);
 });
 
 test("a checkpoint of another run (other options) is refused", () => {
