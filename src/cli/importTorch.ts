@@ -95,7 +95,8 @@ async function run(argv: string[]): Promise<number> {
     importTorchCheckpoint(checkpointBytes, orbitals, { basisSet: basis.trim(), radius, gridInterval, operation: readout, property }),
   );
   if (atomRange) model.config.atomCountRange = atomRange;
-  writeFileAtomic(outPath, writeModelFile(model, undefined, { integrity: true }));
+  // No qdf_sha256 here: the published models are this command's output byte for byte (models/README.md's sha256).
+  writeFileAtomic(outPath, writeModelFile(model));
 
   const c = model.config;
   let params = 0;
