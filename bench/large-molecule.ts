@@ -1,8 +1,9 @@
 // bench:large-molecule: peak RSS and seconds of predicting one large molecule (alkane chains of ~100 to ~3000 atoms)
 // with the published model, each in its own child process (its peak RSS is that process's maxRSS), against a
 // methane child's baseline. Memory should be flat once molecules are taken in chunks of field points, and time linear
-// in field points x orbitals (the B C matmul and the basis dominate): the ratio s / (points x orbitals) is printed
-// for each size, from this one run.
+// in field points x orbitals (the B C matmul dominates, done twice when chunked): the ratio s / (points x orbitals)
+// is printed for each size, and s per multiply-add of the matmuls (B C, and the functional's layers, which are
+// linear in the points alone and weigh most in the small molecules), from this one run.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -44,21 +45,27 @@ async function main(): Promise<void> {
   const base = runChild(5);
   console.log(`bench:large-molecule: ${MODEL.replace(repoRoot + "/", "")}, one molecule per child process (--workers 0 path)`);
   console.log(`baseline (methane): ${base.peakMiB.toFixed(0)} MiB peak RSS, ${base.seconds.toFixed(3)} s`);
-  console.log("atoms\tfield points\torbitals\tchunks\trows/chunk\testimate\tpeak RSS\tabove baseline\tseconds\tns/(points x orbitals)\tE (eV)");
-  const rows: { atoms: number; perUnit: number; peak: number }[] = [];
+  console.log("atoms\tfield points\torbitals\tchunks\trows/chunk\testimate\tpeak RSS\tabove baseline\tseconds\tns/(points x orbitals)\tns/multiply-add\tE (eV)");
+  const rows: { atoms: number; perUnit: number; perMac: number; peak: number }[] = [];
+  const { dim: D, layerFunctional: L } = model.config;
   for (const n of SIZES) {
     const sizes = moleculeSizes(alkaneChain(n), budget), e = estimateMemory(sizes, budget);
     const r = runChild(n);
     if (r.error) throw new Error(`${n} atoms: ${r.error}`);
     const perUnit = (r.seconds / (sizes.nField * sizes.nOrb)) * 1e9;
-    rows.push({ atoms: r.atoms, perUnit, peak: r.peakMiB });
+    const macs = sizes.nField * ((e.chunks > 1 ? 2 : 1) * sizes.nOrb * D + L * D * D);
+    const perMac = (r.seconds / macs) * 1e9;
+    rows.push({ atoms: r.atoms, perUnit, perMac, peak: r.peakMiB });
     console.log([r.atoms, sizes.nField, sizes.nOrb, e.chunks, e.chunkRows, formatBytes(e.bytes), `${r.peakMiB.toFixed(0)} MiB`,
-      `${(r.peakMiB - base.peakMiB).toFixed(0)} MiB`, r.seconds.toFixed(2), perUnit.toFixed(3), r.energy!.toFixed(3)].join("\t"));
+      `${(r.peakMiB - base.peakMiB).toFixed(0)} MiB`, r.seconds.toFixed(2), perUnit.toFixed(1), perMac.toFixed(3), r.energy!.toFixed(3)].join("\t"));
   }
-  const first = rows[0]!, last = rows[rows.length - 1]!;
-  console.log(`ratios, same run: time per (points x orbitals) ${last.atoms} atoms / ${first.atoms} atoms = ` +
-    `${(last.perUnit / first.perUnit).toFixed(2)} (1 = linear); peak RSS ${last.atoms} / ${first.atoms} atoms = ` +
-    `${(last.peak / first.peak).toFixed(2)} for ${(last.atoms / first.atoms).toFixed(0)}x the atoms`);
+  console.log("ratios to the first size, same run (1 = linear time, flat memory):");
+  for (const r of rows.slice(1)) {
+    const f = rows[0]!;
+    console.log(`  ${r.atoms} / ${f.atoms} atoms: time per (points x orbitals) ${(r.perUnit / f.perUnit).toFixed(2)}, ` +
+      `per multiply-add ${(r.perMac / f.perMac).toFixed(2)}; peak RSS ${(r.peak / f.peak).toFixed(2)} ` +
+      `(above baseline ${((r.peak - base.peakMiB) / (f.peak - base.peakMiB)).toFixed(2)}) for ${(r.atoms / f.atoms).toFixed(1)}x the atoms`);
+  }
   model.dispose();
 }
 

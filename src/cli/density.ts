@@ -9,9 +9,11 @@ import { choiceOption, modelOption, numberOption, parseCommand, requiredOption, 
 import { inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
 import { failureErrors } from "../chem/parseError.js";
 import type { Command } from "./command.js";
+import { parseByteSize } from "./byteSize.js";
+import { DEFAULT_MAX_MEMORY } from "../model/memoryBudget.js";
 
 const spec = {
-  usage: "qdf density [--model FILE] INPUT... --out DIR [--spacing 0.2] [--padding 3.0] [--orbitals 0,1,2] [--potential] [--png] [--units model|electrons]",
+  usage: "qdf density [--model FILE] INPUT... --out DIR [--spacing 0.2] [--padding 3.0] [--orbitals 0,1,2] [--potential] [--png] [--units model|electrons] [--max-memory SIZE]",
   help: `
 Evaluates a QDF model's electron density rho(r) = sum_k psi_k(r)^2 (the learned LCAO, with the forward pass's
 normalisations) on a regular box grid around each molecule and writes, per molecule, into DIR (each file atomically):
@@ -39,6 +41,9 @@ options:
                     field points is the electron count (the box integral is then much smaller: 2.6 for 40
                     electrons, say); electrons: electrons/bohr^3, rho scaled so that its integral over the box
                     is the electron count (comparable with DFT cubes; psi_k scaled by the square root)
+  --max-memory SIZE memory limit per molecule (2G, 512M, ...; default 2G): estimated first (field points x
+                    orbitals, the orbitals squared, the grid); a molecule over it is an error naming both, and
+                    the others go on. Unlike predict, density holds the whole field at once (~450 atoms under 2G)
   --cutoff-tol T    orbital cutoff tolerance relative to the largest rho on the field points; default ${DEFAULT_CUTOFF_TOL}
                     (0 disables cutoffs)
 ${inputOptionHelp.slice(1)}
@@ -55,6 +60,7 @@ ${inputOptionHelp.slice(1)}
     scale: { type: "string" as const, default: "log" },
     units: { type: "string" as const, default: "model" },
     "cutoff-tol": { type: "string" as const },
+    "max-memory": { type: "string" as const },
     ...inputOptionSpec,
   },
 };
@@ -87,6 +93,7 @@ async function run(argv: string[]): Promise<number> {
   const units = choiceOption(args.values, "units", DENSITY_UNITS, "model");
   const settings = inputSettings(args.values);
   const orbitals = parseOrbitals(args.values.orbitals as string | undefined);
+  const maxMemory = typeof args.values["max-memory"] === "string" ? parseByteSize(args.values["max-memory"], "max-memory") : DEFAULT_MAX_MEMORY;
 
   const model = await loadModel(readFileSync(modelPath));
   const bad = orbitals.filter((k) => k >= model.config.dim);
@@ -106,7 +113,7 @@ async function run(argv: string[]): Promise<number> {
       try {
         const { summary, files } = densityJob(model, m, {
           spacing, padding, orbitals, potential: Boolean(args.values.potential), png: Boolean(args.values.png),
-          plane: args.values.plane as string | undefined, scale, cutoffTol, units,
+          plane: args.values.plane as string | undefined, scale, cutoffTol, units, maxMemory,
         });
         // Two molecules with the same id get distinct names (a numeric suffix), never one overwriting the other.
         let name = safeName(m.id);

@@ -6,6 +6,7 @@ import { cutoffRadii, DEFAULT_CUTOFF_TOL, evaluateOnGrid } from "./evaluate.js";
 import { boxGrid, gridPoint, gridSize, type BoxGrid } from "./grid.js";
 import { lcaoFunction } from "./lcaoFunction.js";
 import { checkGeometry } from "../chem/geometryChecks.js";
+import { DEFAULT_MAX_MEMORY, densityMemory, MemoryBudgetError, moleculeSizes } from "../model/memoryBudget.js";
 import { predictedV, trueV } from "./potentials.js";
 import { parsePlane, sampleSlice } from "./slice.js";
 import { renderSlicePng } from "./sliceImage.js";
@@ -29,6 +30,8 @@ export interface DensityJobOptions {
    * factor, so that rho = sum_k psi_k^2 still holds.
    */
   units?: DensityUnits;
+  /** Memory limit for the molecule, bytes (default 2 GiB): estimated first, over it is an error naming both. */
+  maxMemory?: number;
 }
 
 export type DensityUnits = "model" | "electrons";
@@ -66,8 +69,12 @@ export function densityJob(model: QdfModel, m: Molecule, o: DensityJobOptions = 
   const spacing = o.spacing ?? 0.2, padding = o.padding ?? 3.0, orbitals = o.orbitals ?? [];
   const cutoffTol = o.cutoffTol ?? DEFAULT_CUTOFF_TOL;
   checkGeometry(m);
-  const fn = lcaoFunction(model, m);
   const grid = boxGrid(m.coords, spacing, padding);
+  // The density is built over the whole field at once (not in chunks as prediction is): refused up front if too big.
+  const sizes = moleculeSizes(m, model.budgetModel()), limit = o.maxMemory ?? DEFAULT_MAX_MEMORY;
+  const bytes = densityMemory(sizes, model.config.dim, gridSize(grid), 2 + orbitals.length + (o.potential ? 2 : 0));
+  if (bytes > limit) throw new MemoryBudgetError(m.id, { ...sizes, chunks: 1, bytes }, limit, "for its density");
+  const fn = lcaoFunction(model, m);
   const { rho, psi } = evaluateOnGrid(fn, grid, { orbitals, cutoffTol });
   const files: DensityFile[] = [];
   const title = (what: string) => `${m.id}: ${what}`;

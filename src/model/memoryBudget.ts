@@ -13,6 +13,12 @@ export const DEFAULT_MAX_MEMORY = 2 * 2 ** 30;
 export const DEFAULT_CHUNK_BYTES = 64 * 2 ** 20;
 /** Fewer field points than this per chunk would make the matmuls slow; a budget that needs fewer is too small. */
 export const MIN_CHUNK_ROWS = 32;
+/**
+ * The arrays counted below times this is the estimate: garbage the collector has not taken yet, and the wasm heaps,
+ * which keep their peak. Calibrated on bench:large-molecule (100 to 3000 atoms): the peak RSS above a methane
+ * child's was 0.8 to 0.97 of the estimate.
+ */
+export const SLACK = 1.6;
 
 /** What the estimate reads from a model. */
 export interface BudgetModel {
@@ -88,9 +94,22 @@ export function estimateMemory(sizes: MoleculeSizes, model: BudgetModel, chunkBy
   const perRow = bytesPerFieldPoint(nOrb, model), fixed = fixedBytes(nAtoms, nField, nOrb, model);
   let rows = Math.min(nField, Math.max(MIN_CHUNK_ROWS, Math.floor(chunkBytes / perRow)));
   // A tighter limit than the default chunk allows: smaller chunks, down to MIN_CHUNK_ROWS.
-  if (fixed + rows * perRow > maxBytes) rows = Math.min(rows, Math.max(MIN_CHUNK_ROWS, Math.floor((maxBytes - fixed) / perRow)));
+  if (SLACK * (fixed + rows * perRow) > maxBytes) {
+    rows = Math.min(rows, Math.max(MIN_CHUNK_ROWS, Math.floor((maxBytes / SLACK - fixed) / perRow)));
+  }
   rows = Math.max(1, Math.min(rows, nField));
-  return { nAtoms, nField, nOrb, chunkRows: rows, chunks: Math.ceil(nField / rows), bytes: fixed + rows * perRow };
+  return { nAtoms, nField, nOrb, chunkRows: rows, chunks: Math.ceil(nField / rows), bytes: Math.ceil(SLACK * (fixed + rows * perRow)) };
+}
+
+/**
+ * Density (qdf density): the LCAO function is built over the whole field at once (distances, basis values and B C,
+ * ~5 copies of nField x nOrb floats and 3 of nField x D; the density matrix P [nOrb x nOrb] in float64 and twice in
+ * float32), then rho, the psi_k asked for and the potentials are evaluated on `gridPoints` box points.
+ */
+export function densityMemory(sizes: MoleculeSizes, dim: number, gridPoints: number, gridValues: number): number {
+  const { nField, nOrb } = sizes;
+  return SLACK * (20 * nField * nOrb + 12 * nField * dim + 16 * nOrb * nOrb + 24 * nOrb * dim + 24 * nField +
+    gridPoints * (24 + 8 * gridValues));
 }
 
 /** "2.1 GiB", "512 MiB": a byte count for messages. */
@@ -103,10 +122,10 @@ export function formatBytes(bytes: number): string {
 
 /** Thrown before the work when a molecule's estimate is over the limit. */
 export class MemoryBudgetError extends Error {
-  constructor(moleculeId: string, estimate: MemoryEstimate, limit: number) {
-    super(`molecule ${moleculeId}: needs about ${formatBytes(estimate.bytes)} to predict (${estimate.nField} field points ` +
-      `x ${estimate.nOrb} orbitals, in ${estimate.chunks} chunk${estimate.chunks > 1 ? "s" : ""}), over the limit of ` +
-      `${formatBytes(limit)} (--max-memory)`);
+  constructor(moleculeId: string, estimate: Omit<MemoryEstimate, "chunkRows">, limit: number, what = "to predict") {
+    const chunks = estimate.chunks > 1 ? `, in ${estimate.chunks} chunks` : "";
+    super(`molecule ${moleculeId}: needs about ${formatBytes(estimate.bytes)} ${what} (${estimate.nField} field points ` +
+      `x ${estimate.nOrb} orbitals${chunks}), over the limit of ${formatBytes(limit)} (--max-memory)`);
     this.name = "MemoryBudgetError";
   }
 }
