@@ -2,6 +2,7 @@
 import type { Command } from "./command.js";
 import { densityCommand } from "./density.js";
 import { descriptorCommand } from "./descriptor.js";
+import { transferCommand } from "./transfer.js";
 import { embedCommand } from "./embed.js";
 import { evaluateCommand } from "./evaluate.js";
 import { importTorchCommand } from "./importTorch.js";
@@ -10,4 +11,4 @@ import { modelsCommand } from "./models.js";
 import { predictCommand } from "./predict.js";
 import { trainCommand } from "./train.js";
 
-export const commands: Command[] = [predictCommand, mergeCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand, evaluateCommand, embedCommand, descriptorCommand];
+export const commands: Command[] = [predictCommand, mergeCommand, importTorchCommand, densityCommand, trainCommand, modelsCommand, evaluateCommand, embedCommand, descriptorCommand, transferCommand];
