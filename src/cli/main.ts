@@ -1,10 +1,20 @@
 // The `qdf` command line: dispatches to one command, turns errors into a message and an exit code.
 import { UsageError } from "./args.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { commands } from "./commands.js";
+import { packageRoot } from "../node/shippedModels.js";
+import { nativeEngineStatus } from "../node/nativeEngine.js";
+
+/** `qdf --version`: the package's version and the dense engines this installation can use. */
+async function version(): Promise<string> {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}\nengines: wasm (tfjs-backend-wasm SIMD, always); native: ${await nativeEngineStatus()}\n`;
+}
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
-  return `usage: qdf <command> [options]   (qdf <command> --help for each)
+  return `usage: qdf <command> [options]   (qdf <command> --help for each; qdf --version)
 
 Quantum Deep Field (QDF) for molecules: atomization energies and other properties from 3D structure.
 
@@ -19,6 +29,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(overview());
     return name ? 0 : 2;
+  }
+  if (name === "--version" || name === "-V") {
+    process.stdout.write(await version());
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {

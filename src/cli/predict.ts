@@ -22,9 +22,10 @@ import { signalPoint } from "../node/tempFile.js";
 import { parseShard, ShardSelection, WHOLE_INPUT, type Shard } from "./shard.js";
 import { indexedHeader, indexedRow } from "../io/indexedTable.js";
 import { isFinished, ResumableOutput } from "../node/resumableOutput.js";
+import { ENGINE_CHOICES, ONNXRUNTIME_INSTALL, selectEngine } from "../node/nativeEngine.js";
 
 const spec = {
-  usage: "qdf predict [--model FILE ...] INPUT... [--out FILE] [--output-format tsv|csv|jsonl] [--unit U] [--strict] [--workers N] [--max-memory SIZE] [--format F]",
+  usage: "qdf predict [--model FILE ...] INPUT... [--out FILE] [--output-format tsv|csv|jsonl] [--unit U] [--strict] [--workers N] [--engine E] [--threads N] [--max-memory SIZE] [--format F]",
   help: `
 Predicts each molecule's properties with a model (QDF, or a GCN from qdf train --architecture gcn) and writes a table with one row per input molecule, in
 input order, failed ones included:
@@ -73,6 +74,12 @@ options:
   --workers N      predict in N worker threads (shared among an ensemble's models, at least one each);
                    0 predicts in this thread; default: the number of cores (${availableParallelism()} here).
                    The output is the same for any N. SMILES are embedded in as many workers.
+  --engine E       what runs the functional's dense layers (QDF models): wasm (tfjs-backend-wasm, default), native
+                   (onnxruntime-node, an optional package: ${ONNXRUNTIME_INSTALL}; or set QDF_ONNXRUNTIME_DIR to a
+                   folder where it is installed), auto (native where installed, else wasm). Native runs in this
+                   process with --threads intra-op threads (--workers is then only for SMILES embedding); its values
+                   are within 1e-4 eV of wasm's. qdf --version says which engines are available.
+  --threads N      the native engine's intra-op threads (default: --workers if given, else the number of cores)
   --max-memory SIZE  memory limit per molecule, in each worker (2G, 512M, ...; K/M/G are powers of 1024; default
                    2G). Estimated before each molecule (field points x orbitals, the functional's activations); one
                    over it gets an error row naming the estimate and the limit, and the others go on. Large
@@ -85,6 +92,8 @@ options:
     unit: { type: "string" as const },
     strict: { type: "boolean" as const, default: false },
     workers: { type: "string" as const },
+    engine: { type: "string" as const },
+    threads: { type: "string" as const },
     "max-memory": { type: "string" as const },
     shard: { type: "string" as const },
     resume: { type: "boolean" as const, default: false },
@@ -163,6 +172,8 @@ async function run(argv: string[]): Promise<number> {
   const settings = inputSettings(args.values);
   const workers = workersOption(args.values, availableParallelism());
   const strict = args.values.strict === true;
+  const engineChoice = choiceOption(args.values, "engine", ENGINE_CHOICES, "wasm");
+  const threads = numberOption(args.values, "threads", Math.max(1, workers || availableParallelism()), { integer: true, min: 1 });
   const maxMemory = typeof args.values["max-memory"] === "string" ? parseByteSize(args.values["max-memory"], "max-memory") : DEFAULT_MAX_MEMORY;
   const unitArg = args.values.unit as string | undefined;
   if (unitArg !== undefined && !(ENERGY_UNIT_NAMES as string[]).includes(unitArg)) {
@@ -183,6 +194,8 @@ async function run(argv: string[]): Promise<number> {
   if (empty.length > 0) throw new Error(`no molecules in ${empty.join(", ")} (the input is empty)`);
   const modelBytes = models.map((path) => readFileSync(path));
 
+  // The native engine is this process's (its own threads), so the models run here rather than in workers.
+  const native = (await selectEngine(engineChoice, threads)).name === "native";
   const sink = resume ? resumingSink(out!, format, shard) : { ...plainSink(new OutputFile(out)), done: 0 };
   const selection = new ShardSelection(shard, sink.done);
   let rows = 0;
@@ -190,7 +203,7 @@ async function run(argv: string[]): Promise<number> {
   let unit: OutputUnit;
   try {
     // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
-    const engines = await startEngines(modelBytes, models, workers, strict, maxMemory);
+    const engines = await startEngines(modelBytes, models, native ? 0 : workers, strict, maxMemory);
     try {
       const config = engines[0]!.config;
       const mismatch = ensembleMismatch(engines.map((e) => e.config));

@@ -1,10 +1,12 @@
 // The forward pass with frozen weights for prediction: basis -> LCAO -> functional -> readout -> E, each stage's
-// frozen form (plain arrays between stages, matmuls in tfjs-wasm), composed once here.
+// frozen form (plain arrays between stages; the functional's layers in the chosen dense engine, denseEngine.ts),
+// composed once here.
 import type { QdfConfig, Weights } from "./config.js";
 import type { FieldFeatures } from "./features.js";
 import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta } from "./basis.js";
 import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalProducts } from "./lcao.js";
-import { FrozenDense, functionalHiddenFrozen, propertyHeadFrozen } from "./functional.js";
+import { propertyHeadFrozen } from "./functional.js";
+import { denseEngine, type DenseEngine, type DenseStack } from "./denseEngine.js";
 import { readoutFrozen, readoutOfSums } from "./readout.js";
 import { addColumnSquares, addColumnSums, multiplyColumns } from "../kernels/columns.js";
 
@@ -18,11 +20,11 @@ import { addColumnSquares, addColumnSums, multiplyColumns } from "../kernels/col
 export class FrozenModel {
   private readonly coefficient: Float32Array;
   private readonly zeta: Float32Array;
-  private readonly layers: FrozenDense[] = [];
+  private readonly functional: DenseStack;
   private readonly propertyWeight: Float32Array;
   private readonly propertyBias: Float32Array;
 
-  constructor(readonly config: QdfConfig, weights: Weights) {
+  constructor(readonly config: QdfConfig, weights: Weights, readonly engine: DenseEngine = denseEngine()) {
     const get = (name: string) => {
       const t = weights.get(name);
       if (!t) throw new Error(`model has no tensor ${name}`);
@@ -30,15 +32,15 @@ export class FrozenModel {
     };
     this.coefficient = get("coefficient.weight").data;
     this.zeta = get("zeta.weight").data;
-    for (let l = 0; l < config.layerFunctional; l++) {
-      this.layers.push(new FrozenDense(get(`W_functional.${l}.weight`), get(`W_functional.${l}.bias`)));
-    }
+    const layers = Array.from({ length: config.layerFunctional }, (_, l) =>
+      ({ weight: get(`W_functional.${l}.weight`), bias: get(`W_functional.${l}.bias`) }));
+    this.functional = engine.stack(layers);
     this.propertyWeight = get("W_property.weight").data;
     this.propertyBias = get("W_property.bias").data;
   }
 
   dispose(): void {
-    for (const l of this.layers) l.dispose();
+    this.functional.dispose();
   }
 
   /** Psi f32 [nField * D]: the basis and LCAO stages. */
@@ -59,7 +61,7 @@ export class FrozenModel {
    */
   reduced(f: FieldFeatures, chunkRows = f.nField): Float64Array {
     if (chunkRows >= f.nField) {
-      return readoutFrozen(functionalHiddenFrozen(this.orbitals(f), f.nField, this.layers), f.nField, this.config.operation);
+      return readoutFrozen(this.functional.hidden(this.orbitals(f), f.nField), f.nField, this.config.operation);
     }
     return this.reducedInChunks(f, chunkRows);
   }
@@ -85,7 +87,7 @@ export class FrozenModel {
     const factors = orbitalFactors(squares, f.nElectrons, D);
     let sums: Float64Array | null = null;
     eachChunk((products, rows) => {
-      const h = functionalHiddenFrozen(multiplyColumns(products, rows, factors), rows, this.layers);
+      const h = this.functional.hidden(multiplyColumns(products, rows, factors), rows);
       addColumnSums(h, rows, (sums ??= new Float64Array(h.length / rows)));
     });
     return readoutOfSums(sums!, f.nField, this.config.operation);
@@ -93,7 +95,7 @@ export class FrozenModel {
 
   /** The functional's last hidden layer f32 [nField * D] on Psi, the whole field at once (descriptors read it). */
   hidden(f: FieldFeatures, psi: Float32Array = this.orbitals(f)): Float32Array {
-    return functionalHiddenFrozen(psi, f.nField, this.layers);
+    return this.functional.hidden(psi, f.nField);
   }
 
   /** The property head on a reduced vector: f32 [K]. */

@@ -7,6 +7,7 @@ import { dense, functional, functionalReadout, type DenseLayer } from "./functio
 import { densityFromBasis, firstLayerFromBasis } from "./lcaoFactored.js";
 import { densityColumn, hkMap } from "./hkMap.js";
 import { FrozenModel } from "./frozenModel.js";
+import { denseEngine } from "./denseEngine.js";
 import { basisMatrix, basisMatrixConst } from "./basis.js";
 import { coefficientBlocks, molecularOrbitals } from "./lcao.js";
 
@@ -156,6 +157,8 @@ export class QdfModel {
 
   /** The frozen forward pass with the current weights (built once, rebuilt after invalidate()). */
   frozen(): FrozenModel {
+    // Rebuilt when another dense engine was chosen since (setDenseEngine).
+    if (this.inference && this.inference.engine !== denseEngine()) this.invalidate();
     this.inference ??= new FrozenModel(this.config, this.weights());
     return this.inference;
   }

@@ -24,6 +24,14 @@ test("the rules catch a cycle (two fixture modules importing each other)", async
   assert.ok(found.some((v) => v.startsWith("no-circular:")), `no cycle reported: ${found.join("; ")}`);
 });
 
+test("the browser bundles never name onnxruntime-node (the native engine is Node's alone)", () => {
+  for (const dir of ["browser", "page"]) {
+    const files = readdirSync(join(repoRoot, "dist", dir)).filter((f) => f.endsWith(".js"));
+    assert.ok(files.length > 0, `dist/${dir} has no bundle: npm run build first`);
+    for (const f of files) assert.not.ok(readFileSync(join(repoRoot, "dist", dir, f), "utf8").includes("onnxruntime"), `dist/${dir}/${f}`);
+  }
+});
+
 test("only src/kernels/tfjsWasmHeap.ts reaches into tfjs-backend-wasm's internals", () => {
   const internals = /dataIdMap|memoryOffset|makeOutput|asm\??\.memory|_FusedMatMul/;
   const offenders: string[] = [];

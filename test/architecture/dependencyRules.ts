@@ -35,6 +35,12 @@ export const forbidden: IForbiddenRuleType[] = [
     from: { path: "^src/", pathNot: ["^src/(cli|node)/", "^src/workers/(spawn|exposeNode)\\.ts$"] },
     to: { dependencyTypes: ["core"] },
   },
+  {
+    name: "native-engine-only-from-the-node-edge", severity: "error",
+    comment: "onnxruntime-node (the optional native engine) is reached only through src/node/nativeEngine.ts, from cli/ and node/",
+    from: { path: "^src/", pathNot: ["^src/(cli|node)/"] },
+    to: { path: ["^src/node/nativeEngine\\.ts$", "onnxruntime"] },
+  },
 ];
 
 /** Cruise options: type-only imports count (a cycle of types is still a cycle); node_modules are not followed. */

@@ -1,0 +1,49 @@
+// The engine that runs the frozen functional's dense ReLU layers: tfjs-wasm (everywhere), or a native one in Node.
+import type { Float32Tensor } from "./config.js";
+import { FrozenDense, functionalHiddenFrozen } from "./functional.js";
+
+/** One dense layer's weights as the model file holds them: W [out, in] (torch's layout), b [out]. */
+export interface DenseWeights {
+  weight: Float32Tensor;
+  bias: Float32Tensor;
+}
+
+/** A model's chain of relu layers, compiled once by an engine. */
+export interface DenseStack {
+  /** relu(... relu(x W0^T + b0) ...) on x f32 [rows * in]: the last layer's output f32 [rows * out]. */
+  hidden(x: Float32Array, rows: number): Float32Array;
+  dispose(): void;
+}
+
+export interface DenseEngine {
+  /** "wasm" or "native" (what `qdf --version` and the bench report). */
+  readonly name: string;
+  /** More detail: the library and its version, threads. */
+  readonly description: string;
+  stack(layers: DenseWeights[]): DenseStack;
+}
+
+/** tfjs-backend-wasm's fused matmuls (the frozen path as it always was). */
+export const wasmDenseEngine: DenseEngine = {
+  name: "wasm",
+  description: "wasm (tfjs-backend-wasm SIMD)",
+  stack(layers) {
+    const frozen = layers.map((l) => new FrozenDense(l.weight, l.bias));
+    return {
+      hidden: (x, rows) => functionalHiddenFrozen(x, rows, frozen),
+      dispose: () => frozen.forEach((f) => f.dispose()),
+    };
+  },
+};
+
+let selected: DenseEngine = wasmDenseEngine;
+
+/** Chooses the engine for prediction in this thread (models built from then on use it). */
+export function setDenseEngine(engine: DenseEngine): void {
+  selected = engine;
+}
+
+/** The engine chosen in this thread: wasm unless setDenseEngine said otherwise. */
+export function denseEngine(): DenseEngine {
+  return selected;
+}

@@ -1,0 +1,130 @@
+// The native dense engine for Node: the functional's layers as an ONNX graph run by onnxruntime-node, an optional
+// package found at run time (never a dependency: the default install stays small).
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism, homedir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { denseReluModel, ONNX_INPUT, ONNX_OUTPUT } from "../io/onnxModel.js";
+import { setDenseEngine, wasmDenseEngine, type DenseEngine, type DenseStack } from "../model/denseEngine.js";
+
+/** The onnxruntime-node release this engine is written and tested against (it reaches into its binding). */
+export const ONNXRUNTIME_VERSION = "1.30.0";
+export const ONNXRUNTIME_INSTALL = `npm i onnxruntime-node@${ONNXRUNTIME_VERSION}`;
+
+export const ENGINE_CHOICES = ["auto", "wasm", "native"] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
+interface OrtTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+/** onnxruntime-node's native session (its binding, whose run is synchronous: the public API wraps it in a Promise). */
+interface BindingSession {
+  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): void;
+  run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: object): Record<string, OrtTensor>;
+  dispose(): void;
+}
+interface OnnxRuntime {
+  version: string;
+  dir: string;
+  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => OrtTensor;
+  Session: new () => BindingSession;
+}
+
+/** The prefix .ci/run installs onnxruntime-node into (outside the project, so `npm ci` leaves it alone). */
+export const CI_PREFIX = join(homedir(), ".cache", "qdf-ort");
+
+/** The package itself, or a prefix whose node_modules holds it. */
+function packageIn(dir: string): string | null {
+  return [dir, join(dir, "node_modules", "onnxruntime-node")].find((d) => existsSync(join(d, "dist", "binding.js"))) ?? null;
+}
+
+/**
+ * onnxruntime-node's package folder: $QDF_ONNXRUNTIME_DIR when set (only there); else the project's
+ * (`npm i onnxruntime-node`); else .ci/run's prefix.
+ */
+function packageDir(): string | null {
+  const env = process.env.QDF_ONNXRUNTIME_DIR;
+  if (env) return packageIn(env);
+  try {
+    return join(createRequire(import.meta.url).resolve("onnxruntime-node/package.json"), "..");
+  } catch {
+    return packageIn(CI_PREFIX);
+  }
+}
+
+let loaded: Promise<OnnxRuntime | null> | null = null;
+
+/** onnxruntime-node when it is installed, else null (loaded once; another version than ONNXRUNTIME_VERSION is an error). */
+export function loadOnnxRuntime(): Promise<OnnxRuntime | null> {
+  loaded ??= (async () => {
+    const dir = packageDir();
+    if (!dir) return null;
+    const ort = await import(pathToFileURL(join(dir, "dist", "index.js")).href) as { Tensor: OnnxRuntime["Tensor"]; env: { versions?: { node?: string } } };
+    const require = createRequire(join(dir, "dist", "index.js"));
+    const binding = require("./binding.js") as { binding: { InferenceSession: OnnxRuntime["Session"] }; initOrt(): void };
+    binding.initOrt();
+    const version = (require("../package.json") as { version: string }).version;
+    if (version !== ONNXRUNTIME_VERSION) {
+      throw new Error(`onnxruntime-node ${version} in ${dir}: qdf's native engine needs ${ONNXRUNTIME_VERSION} (\`${ONNXRUNTIME_INSTALL}\`)`);
+    }
+    return { version, dir, Tensor: ort.Tensor, Session: binding.binding.InferenceSession };
+  })();
+  return loaded;
+}
+
+function missing(): Error {
+  const where = process.env.QDF_ONNXRUNTIME_DIR ? ` (QDF_ONNXRUNTIME_DIR=${process.env.QDF_ONNXRUNTIME_DIR} holds no onnxruntime-node)` : "";
+  return new Error(`--engine native needs onnxruntime-node, which is not installed${where}: run \`${ONNXRUNTIME_INSTALL}\`` +
+    " (or set QDF_ONNXRUNTIME_DIR to a folder where it is installed)");
+}
+
+/** What `qdf --version` says of the native engine: its version and folder, or how to install it. */
+export async function nativeEngineStatus(): Promise<string> {
+  try {
+    const ort = await loadOnnxRuntime();
+    return ort ? `onnxruntime-node ${ort.version} (${ort.dir})` : `not installed (${ONNXRUNTIME_INSTALL} enables it)`;
+  } catch (e) {
+    return `unusable: ${(e as Error).message}`;
+  }
+}
+
+/** An engine running each model's layers as one ONNX graph (Gemm + Relu per layer) with `threads` intra-op threads. */
+export function nativeDenseEngine(ort: OnnxRuntime, threads: number): DenseEngine {
+  return {
+    name: "native",
+    description: `native (onnxruntime-node ${ort.version}, ${threads} intra-op thread${threads === 1 ? "" : "s"})`,
+    stack(layers): DenseStack {
+      if (layers.length === 0) return { hidden: (x) => x, dispose: () => {} };
+      const bytes = denseReluModel(layers.map((l) => ({
+        weight: l.weight.data, bias: l.bias.data, outputs: l.weight.shape[0]!, inputs: l.weight.shape[1]!,
+      })));
+      const session = new ort.Session();
+      session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
+        intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all",
+      });
+      const inputs = layers[0]!.weight.shape[1]!;
+      return {
+        hidden(x, rows) {
+          if (x.length !== rows * inputs) throw new Error(`native engine: ${x.length} values are not ${rows} rows of ${inputs}`);
+          const out = session.run({ [ONNX_INPUT]: new ort.Tensor("float32", x, [rows, inputs]) }, { [ONNX_OUTPUT]: null }, {});
+          return out[ONNX_OUTPUT]!.data;
+        },
+        dispose: () => session.dispose(),
+      };
+    },
+  };
+}
+
+/**
+ * Selects this thread's dense engine: wasm; native (an error naming the install command when onnxruntime-node is
+ * absent); auto, native where it is installed. Resolves to the engine chosen.
+ */
+export async function selectEngine(choice: EngineChoice, threads = availableParallelism()): Promise<DenseEngine> {
+  const ort = choice === "wasm" ? null : await loadOnnxRuntime();
+  if (choice === "native" && !ort) throw missing();
+  const engine = ort ? nativeDenseEngine(ort, threads) : wasmDenseEngine;
+  setDenseEngine(engine);
+  return engine;
+}
