@@ -103,6 +103,9 @@ export function nativeDenseEngine(ort: OnnxRuntime, threads: number): DenseEngin
       const session = new ort.Session();
       session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
         intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all",
+        // Idle threads sleep instead of spinning: on a shared machine spinning burnt the CPU it saved (val set, same
+        // load: 123 molecules/s and 6.1 ms CPU per molecule without it, 64/s and 11.9 ms with it).
+        extra: { session: { intra_op: { allow_spinning: "0" } } },
       });
       const inputs = layers[0]!.weight.shape[1]!;
       return {
