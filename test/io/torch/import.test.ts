@@ -142,6 +142,31 @@ test("zip framing: no data.pkl, a missing storage file, big-endian", () => {
   throwsWith(() => importTorchCheckpoint(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]), m.orbitals), "invalid zip archive");
 });
 
+/** The zip with the central directory's uncompressed size of entry `name` set to `size` (what a zip bomb declares). */
+function declareSize(zip: Uint8Array, name: string, size: number): Uint8Array {
+  const z = zip.slice(), view = new DataView(z.buffer), dec = new TextDecoder();
+  let patched = 0;
+  for (let p = 0; p + 46 <= z.length; p++) {
+    if (view.getUint32(p, true) !== 0x02014b50) continue;
+    const n = view.getUint16(p + 28, true);
+    if (dec.decode(z.subarray(p + 46, p + 46 + n)) === name) { view.setUint32(p + 24, size, true); patched++; }
+  }
+  assert.is(patched, 1, `central directory entry ${name}`);
+  return z;
+}
+
+test("zip storages are inflated only when a tensor uses them, each within its declared size", () => {
+  const m = tinyModel();
+  const unused = { key: "zz", data: new Uint8Array(1 << 16) };
+  // An unreferenced entry claiming 2 GiB (an impossible expansion) is never looked at, let alone inflated.
+  const bomb = declareSize(craftZip({ ...m, storages: [...m.storages, unused] }), "archive/data/zz", 0x7fffffff);
+  const imported = importTorchCheckpoint(bomb, m.orbitals);
+  for (const [name, t] of m.values) sameBits(imported.weights.get(name)!, t, name);
+  // A used storage's entry holding more bytes than its persistent id declares is refused before inflation.
+  const longer = m.storages.map((s, i) => (i === 0 ? { ...s, data: new Uint8Array(s.data.length + 4) } : s));
+  throwsWith(() => importTorchCheckpoint(craftZip({ ...m, storages: longer }), m.orbitals), "archive/data/0", "more than the 24");
+});
+
 test("code inside a state_dict is refused, in either format", () => {
   const m = tinyModel();
   const evil = stateDictPickle(m.tensors, true, (w) => w.str("extra").global("posix", "system").str("echo pwned").op(0x85, 0x52, 0x73));
