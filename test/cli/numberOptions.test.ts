@@ -2,7 +2,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { numberOption, parseCommand, UsageError, workersOption, type CommandSpec } from "../../src/cli/args.js";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { qdf } from "./run.js";
+
+/** Where a refused run would write (the options are checked before anything is read or written). */
+const NEVER = join(tmpdir(), `qdf-never-written-${process.pid}.safetensors`);
 
 const spec: CommandSpec = { usage: "t", help: "", options: { lr: { type: "string" }, dim: { type: "string" }, flag: { type: "boolean" } } };
 const refused = (f: () => unknown, re: RegExp) =>
@@ -38,11 +44,12 @@ test("ranges name both ends; --workers is capped with a note", () => {
 test("qdf train refuses --dim 100000, --layers 10000 and --lr -1 up front, exit 2", () => {
   for (const [flag, value, re] of [["--dim", "100000", /--dim needs an integer >= 1 and <= 4096/], ["--layers", "10000", /--layers needs an integer >= 1 and <= 64/],
     ["--lr", "-1", /--lr needs a number > 0, got -1/], ["--lr", "0x10", /--lr needs a decimal number/], ["--grid", "1e-300", /--grid needs a number >= 0.001/]] as const) {
-    const r = qdf(["train", "--data", "no-such-dir", "--out", "/tmp/never.safetensors", flag, value]);
+    const r = qdf(["train", "--data", "no-such-dir", "--out", NEVER, flag, value]);
     assert.is(r.code, 2, `${flag} ${value}: ${r.stderr}`);
     assert.match(r.stderr, re);
+    assert.not.ok(existsSync(NEVER), `${flag} ${value} wrote ${NEVER}`);
   }
-  const ratio = qdf(["train", "--data", "no-such-dir", "--out", "/tmp/never.safetensors", "--radius", "1", "--grid", "0.001"]);
+  const ratio = qdf(["train", "--data", "no-such-dir", "--out", NEVER, "--radius", "1", "--grid", "0.001"]);
   assert.is(ratio.code, 2);
   assert.match(ratio.stderr, /--radius \/ --grid must be at most 100/);
 });
