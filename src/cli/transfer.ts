@@ -1,6 +1,6 @@
 // `qdf transfer fit | predict`: a ridge head on the quantum deep descriptor for another property (README "Transfer").
+import { sha256Hex } from "../io/sha256.js";
 import { availableParallelism } from "node:os";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { readModelFile } from "../model/modelFile.js";
@@ -71,10 +71,6 @@ options:
   },
 };
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 /** Descriptor rows of molecules (in order) with a model file's bytes; the failures by index. */
 export async function descriptorMatrix(bytes: Uint8Array, molecules: Molecule[], workers: number): Promise<{ x: Matrix; failed: Map<number, string> }> {
   const rows: number[][] = [], failed = new Map<number, string>();
@@ -128,7 +124,7 @@ async function fit(argv: string[]): Promise<number> {
   const units = (args.values.units as string | undefined) ?? "";
   const head: TransferHead = {
     format: HEAD_FORMAT, version: 1,
-    model: { file: basename(modelPath), sha256: sha256(bytes) },
+    model: { file: basename(modelPath), sha256: sha256Hex([bytes]) },
     features: descriptorNames(config), target, units,
     data: { file: basename(data), rows: used.length, skipped },
     cv: { k, seed: cvSeed, pooled: cv.pooled, folds: cv.folds },
@@ -151,7 +147,7 @@ async function predict(argv: string[]): Promise<number> {
   const headPath = requiredOption(args.values, "head"), modelPath = modelOption(args.values);
   const head = parseHead(readFileSync(headPath, "utf8"), headPath);
   const bytes = readFileSync(modelPath);
-  if (sha256(bytes) !== head.model.sha256) {
+  if (sha256Hex([bytes]) !== head.model.sha256) {
     throw new UsageError(`${headPath} was fitted on ${head.model.file} (SHA-256 ${head.model.sha256.slice(0, 12)}...), not on ${modelPath}; give that model with --model`);
   }
   const out = args.values.out as string | undefined;
