@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { ParseItem } from "../chem/parse.js";
 import { loadModel } from "../predict/predictor.js";
 import { descriptorNames, descriptorStream, type DescriptorResult } from "../predict/descriptor.js";
+import { descriptorIdentity, descriptorTableHeader, descriptorTableRow } from "../predict/descriptorTable.js";
 import { DescriptorPool } from "../workers/descriptorPool.js";
 import { encodeNpy } from "../io/npy.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
@@ -58,13 +59,6 @@ export async function* describeItems(modelBytes: Uint8Array, items: AsyncIterabl
   }
 }
 
-/** A descriptor value as text: 9 significant digits (more than the float32 stages carry). */
-export function descriptorValue(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(9))) : "";
-}
-
-const clean = (s: string | undefined) => (s ?? "").replace(/[\t\n\r]/g, " ");
-
 async function run(argv: string[]): Promise<number> {
   const args = parseCommand(spec, argv);
   if (!args) return 0;
@@ -79,19 +73,18 @@ async function run(argv: string[]): Promise<number> {
   requireQdf(modelMetadata(bytes));
   const names = descriptorNames(readModelFile(bytes).config);
   const npy = out !== undefined && /\.npy$/i.test(out);
-  const lines = [["file", "line", "id", "formula", "error", ...(npy ? [] : names)].join("\t") + "\n"];
+  const lines = [descriptorTableHeader(npy ? [] : names)];
   const rows: number[][] = [];
   const progress = new Progress("descriptor", undefined);
   let done = 0, failed = 0;
   for await (const r of describeItems(bytes, readMolecules(inputs, settings, { workers }), workers)) {
     done++;
     if (r.error) { failed++; process.stderr.write(`error: ${r.error}\n`); }
-    const ident = [clean(r.file), r.line ?? "", clean(r.id), r.formula ?? "", clean(r.error)].join("\t");
     if (npy) {
       rows.push(r.descriptor ?? names.map(() => NaN));
-      lines.push(ident + "\n");
+      lines.push(descriptorIdentity(r) + "\n");
     } else {
-      const line = `${ident}\t${(r.descriptor ?? names.map(() => NaN)).map(descriptorValue).join("\t")}\n`;
+      const line = descriptorTableRow(r, names);
       if (out) lines.push(line);
       else process.stdout.write(lines.length ? lines.splice(0).join("") + line : line);
     }

@@ -7,11 +7,12 @@ import { readModelFile } from "../model/modelFile.js";
 import { descriptorNames } from "../predict/descriptor.js";
 import { parityPng } from "../plot/figures.js";
 import { crossValidate, fitRidgeCv, type Matrix } from "../transfer/ridge.js";
-import { applyHead, formatHead, HEAD_FORMAT, parseHead, type TransferHead } from "../transfer/head.js";
+import { formatHead, HEAD_FORMAT, parseHead, type TransferHead } from "../transfer/head.js";
+import { headModelMismatch, headTableHeader, headTableRow } from "../transfer/headTable.js";
 import { writeFileAtomic } from "../node/atomicWrite.js";
 import { modelOption, numberOption, parseCommand, requiredOption, UsageError } from "./args.js";
 import type { Command } from "./command.js";
-import { describeItems, descriptorValue } from "./descriptor.js";
+import { describeItems } from "./descriptor.js";
 import { inputOptionHelp, inputOptionSpec, inputSettings, readMolecules } from "./moleculeInput.js";
 import { checkOutPath } from "./outputFile.js";
 import { modelElements, readTransferRows } from "./transferData.js";
@@ -147,20 +148,18 @@ async function predict(argv: string[]): Promise<number> {
   const headPath = requiredOption(args.values, "head"), modelPath = modelOption(args.values);
   const head = parseHead(readFileSync(headPath, "utf8"), headPath);
   const bytes = readFileSync(modelPath);
-  if (sha256Hex([bytes]) !== head.model.sha256) {
-    throw new UsageError(`${headPath} was fitted on ${head.model.file} (SHA-256 ${head.model.sha256.slice(0, 12)}...), not on ${modelPath}; give that model with --model`);
-  }
+  const mismatch = headModelMismatch(head, headPath, modelPath, sha256Hex([bytes]));
+  if (mismatch) throw new UsageError(`${mismatch}; give that model with --model`);
   const out = args.values.out as string | undefined;
   if (out !== undefined) checkOutPath(out, [...inputs, headPath], [modelPath]);
   const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
-  const lines = [["file", "line", "id", "formula", `predicted_${head.target}`, "error"].join("\t")];
+  const lines = [headTableHeader(head)];
   let failed = 0;
   for await (const r of describeItems(bytes, readMolecules(inputs, inputSettings(args.values), { workers }), workers)) {
-    const value = r.descriptor ? descriptorValue(applyHead(head, r.descriptor)) : "";
     if (r.error) { failed++; process.stderr.write(`error: ${r.error}\n`); }
-    lines.push([r.file ?? "", r.line ?? "", r.id, r.formula ?? "", value, (r.error ?? "").replace(/[\t\n]/g, " ")].join("\t"));
+    lines.push(headTableRow(head, r));
   }
-  const text = lines.join("\n") + "\n";
+  const text = lines.join("");
   if (out) writeFileAtomic(out, text);
   else process.stdout.write(text);
   return failed > 0 ? 1 : 0;
