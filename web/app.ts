@@ -1,16 +1,17 @@
 // The web page's script: models (shipped or chosen), molecules pasted or uploaded, predictions in workers, the table,
 // the parity plot and the selected molecule's density in 3D.
 import type { Molecule } from "../src/chem/molecule.js";
-import { iterateInputItems, type InputItem, type ParseItem } from "../src/chem/parse.js";
+import type { InputItem, ParseItem } from "../src/chem/parse.js";
 import { meanAbsoluteError } from "../src/api/predict.js";
 import { tableHeader, tableRow, type TableFormat, type TableLayout } from "../src/io/predictionTable.js";
 import { ENERGY_UNIT_NAMES, formatValue, outputUnit, propertyUnit, type OutputUnit } from "../src/io/units.js";
 import type { PredictionResult } from "../src/predict/result.js";
 import { ensembleMismatch, tee, zipEnsemble } from "../src/predict/ensemble.js";
 import { modelSummary, type ModelSummary } from "../src/predict/predictor.js";
-import { EmbedPool } from "../src/workers/embedPool.js";
 import { PredictPool } from "../src/workers/pool.js";
 import { DensityPanel } from "./densityPanel.js";
+import { DescriptorPanel } from "./descriptorPanel.js";
+import { PageInput } from "./pageInput.js";
 import { drawParity, markParity, type ParityPoint } from "./parityPlot.js";
 import { ResultsTable, type TableUnit } from "./resultsTable.js";
 
@@ -22,7 +23,6 @@ const modelStatus = $<HTMLSpanElement>("modelStatus");
 const moleculesText = $<HTMLTextAreaElement>("molecules");
 const moleculeFile = $<HTMLInputElement>("moleculeFile");
 const formatSelect = $<HTMLSelectElement>("format");
-const workersInput = $<HTMLInputElement>("workers");
 const predictButton = $<HTMLButtonElement>("predict");
 const progress = $<HTMLProgressElement>("progress");
 const status = $<HTMLSpanElement>("status");
@@ -33,8 +33,6 @@ const unitSelect = $<HTMLSelectElement>("unit");
 const strictBox = $<HTMLInputElement>("strict");
 const parity = document.getElementById("parity") as unknown as SVGSVGElement;
 const parityEmpty = $<HTMLParagraphElement>("parityEmpty");
-
-workersInput.value = String(Math.max(1, navigator.hardwareConcurrency || 2));
 
 interface PageModel {
   name: string;
@@ -50,17 +48,23 @@ let pools: { key: string; pools: Promise<PredictPool[]> } | null = null;
 /** The last run: its inputs (a molecule per row, or none where parsing failed) and results, by row. */
 let run: { molecules: (Molecule | null)[]; results: PredictionResult[]; config: ModelSummary; models: number } | null = null;
 let busy = false;
-/** SMILES are built in 3D in these workers (openchemlib, loaded by the first SMILES), kept while the count stays. */
-let embedPool: { workers: number; pool: EmbedPool } | null = null;
-
-const table = new ResultsTable($<HTMLTableElement>("results"), (i) => select(i));
-const density = new DensityPanel();
+/** The input text, its SMILES built in 3D, the workers: shared with the descriptor panel. */
+const input = new PageInput();
 
 const ticked = () => models.filter((m) => m.use);
+const table = new ResultsTable($<HTMLTableElement>("results"), (i) => select(i));
+const density = new DensityPanel();
+/** Descriptors and the transfer head, for the first ticked model; it runs only while no prediction does. */
+const qdd = new DescriptorPanel(input, {
+  model: () => ticked()[0] ?? null,
+  isBusy: () => busy,
+  setBusy: (b) => { busy = b; setState(b ? "busy" : "ready"); },
+});
 
 function setState(state: "ready" | "busy" | "done" | "error" | "loading"): void {
   body.dataset.state = state; // tests wait on this
   predictButton.disabled = busy || ticked().length === 0;
+  qdd.refresh();
 }
 
 async function dropPools(): Promise<void> {
@@ -90,6 +94,7 @@ function describeModels(): void {
   density.setModel(first?.bytes ?? null, first?.config.architecture === "gcn"
     ? `no density: ${first.name} is a 3D GCN, which has no wave function (rho needs a QDF model)` : undefined);
   unitChoices(use[0]?.config.property ?? "");
+  qdd.modelChanged();
 }
 
 function renderModels(): void {
@@ -237,21 +242,12 @@ function getPools(workers: number): Promise<PredictPool[]> {
 }
 
 /** The input with its SMILES built in 3D (in workers, with progress); molecules and errors stay in place. */
-async function embedded(input: InputItem[], workers: number): Promise<ParseItem[]> {
-  const smiles = input.filter((it) => "record" in it).length;
-  if (smiles === 0) return input as ParseItem[];
-  if (embedPool?.workers !== workers) {
-    await embedPool?.pool.close();
-    embedPool = { workers, pool: new EmbedPool({ workers }) };
-  }
-  const items: ParseItem[] = [];
-  progress.max = input.length;
-  for await (const it of embedPool.pool.embedStream(input)) {
-    items.push(it);
-    progress.value = items.length;
-    status.textContent = `building ${smiles} SMILES in 3D (openchemlib, MMFF94s): ${items.length} / ${input.length}`;
-  }
-  return items;
+function embedded(items: InputItem[]): Promise<ParseItem[]> {
+  progress.max = items.length;
+  return input.embed(items, (done, total, smiles) => {
+    progress.value = done;
+    status.textContent = `building ${smiles} SMILES in 3D (openchemlib, MMFF94s): ${done} / ${total}`;
+  });
 }
 
 /** Results in input order: one model's, or the ensemble's mean and standard deviation (predict/ensemble.ts). */
@@ -316,11 +312,8 @@ async function predict(): Promise<void> {
   run = null;
   selected = null;
   try {
-    const fileName = moleculesText.dataset.fileName ?? "input";
-    const workers = Math.max(1, Math.floor(Number(workersInput.value) || 1));
-    const input = [...iterateInputItems(moleculesText.value, { fileName, format: formatSelect.value as "auto" })];
-    if (input.length === 0) throw new Error("no molecules: paste some or choose a file");
-    const items = await embedded(input, workers);
+    const workers = input.workers();
+    const items = await embedded(input.items());
     const all = await getPools(workers);
     const config = use[0]!.config;
     const unit = tableUnit(chosenUnit(config));
