@@ -67,7 +67,7 @@ options:
                       (default ${CACHE_MB}); the rest are computed per batch, so memory does not grow with the data
   --workers N         worker threads that split every batch (each computes its share's gradients; the summed
                       step is the one-process step up to float rounding; at most --batch are used; default 1:
-                      all in this thread; QDF only: with --architecture gcn, N > 1 is an error)
+                      all in this thread; QDF and GCN alike; a checkpoint resumes with any N)
   -h, --help          this help`,
   options: {
     data: { type: "string" as const }, out: { type: "string" as const }, basis: { type: "string" as const },
@@ -143,18 +143,21 @@ async function run(argv: string[]): Promise<number> {
     const ignored = ["basis", "field", "radius", "grid", "hk-dim", "hk-layers", "init"].filter((k) => v[k] !== undefined);
     if (ignored.length > 0) throw new UsageError(`${ignored.map((k) => `--${k}`).join(", ")} do not apply to --architecture gcn`);
     const hyper = hyperparameters(v, GCN_HYPERPARAMETERS);
-    if (v.workers !== undefined && workersOption(v, 1, 1) > 1) {
-      // Refused rather than ignored: a user asking for N threads must not silently get one.
-      throw new UsageError("--workers applies to QDF training only: the GCN trains in one thread (an epoch of the " +
-        "3D GCN is seconds on thousands of molecules; run several seeds or models as separate processes instead)");
-    }
+    // More workers than molecules per batch would idle.
+    const workers = Math.min(workersOption(v, 1, 1), hyper.batchSize);
     const sizes: GcnSizes = {
       dim: numberOption(v, "dim", GCN_SIZES.dim, { integer: true, min: 1, max: B.dim[1] }),
       layerHidden: numberOption(v, "layers", GCN_SIZES.layerHidden, { integer: true, min: 0, max: B.layerFunctional[1] }),
       layerOutput: numberOption(v, "output-layers", GCN_SIZES.layerOutput, { integer: true, min: 0, max: B.layerFunctional[1] }), operation: readout, property,
     };
     const { splits, atomref } = readSplits(dir, atomrefMode);
-    return trainGcnFromCli({ splits, hyper, sizes, paths, save, timeLimit, resume: !!v.resume, atomref });
+    const pool = workers > 1 ? new TrainPool(workers) : undefined;
+    // The pool's threads would keep the process alive: closed however training ends.
+    try {
+      return await trainGcnFromCli({ splits, hyper, sizes, paths, save, timeLimit, resume: !!v.resume, atomref, pool });
+    } finally {
+      await pool?.close();
+    }
   }
   if (v["output-layers"] !== undefined) throw new UsageError("--output-layers applies to --architecture gcn only");
   const sizes: ModelSizes = {

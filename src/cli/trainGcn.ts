@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Molecule } from "../chem/molecule.js";
 import { ATOMREF_KEY, formatAtomref } from "../chem/atomref.js";
 import { gcnConfigFromMetadata, writeGcnModelFile } from "../gcn/modelFile.js";
-import { encodeGcnCheckpoint, trainGcn, type GcnCheckpoint, type GcnSizes } from "../gcn/train.js";
+import { encodeGcnCheckpoint, trainGcn, type GcnCheckpoint, type GcnEpochRunner, type GcnSizes } from "../gcn/train.js";
 import { decodeTrainingState } from "../train/checkpoint.js";
 import type { Splits } from "../train/dataset.js";
 import type { Hyperparameters } from "../train/trainer.js";
@@ -20,6 +20,8 @@ export interface GcnCliRun {
   timeLimit?: number;
   resume: boolean;
   atomref?: AtomrefBack;
+  /** Training workers (--workers N > 1); the caller closes them. */
+  pool?: GcnEpochRunner;
 }
 
 export async function trainGcnFromCli(o: GcnCliRun): Promise<number> {
@@ -37,7 +39,7 @@ export async function trainGcnFromCli(o: GcnCliRun): Promise<number> {
   const extra = o.atomref ? { [ATOMREF_KEY]: formatAtomref(o.atomref.ref) } : undefined;
   let write: ReturnType<typeof epochWriter> | null = null;
   const { model, log } = await trainGcn({
-    splits: o.splits, hyper: o.hyper, sizes: o.sizes, resume, timeLimit: o.timeLimit,
+    splits: o.splits, hyper: o.hyper, sizes: o.sizes, resume, timeLimit: o.timeLimit, pool: o.pool,
     onBatch: (epoch, b) => progress.update(epoch * nTrain + Math.min(nTrain, (b + 1) * o.hyper.batchSize) - startDone),
     onEpoch: ({ row, log: rows, val, test, checkpoint, trainer }) => {
       write ??= epochWriter(o.paths, o.save, Math.min(Infinity, ...(resume?.state.log.map((r) => r.maeVal) ?? [])), trainer.model.config, o.atomref);

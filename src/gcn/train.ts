@@ -1,19 +1,22 @@
-// Training the 3D GCN: mini-batch MSE on the properties, one Adam, step decay, seeded shuffles, resumable checkpoints.
+// Training the 3D GCN: mini-batch MSE on the properties, one Adam, step decay, seeded shuffles, resumable checkpoints, workers.
 import * as tf from "@tensorflow/tfjs-core";
 import type { Molecule } from "../chem/molecule.js";
 import { initBackend } from "../model/backend.js";
 import type { PredictionResult } from "../predict/result.js";
 import { readTensor } from "../kernels/tfjsWasmHeap.js";
+import type { GcnModelData } from "./config.js";
 import { Adam } from "../train/adam.js";
 import { CheckpointError, encodeTrainingState, stateMismatch, type Checkpoint } from "../train/checkpoint.js";
 import { SPLIT_NAMES, type Splits } from "../train/dataset.js";
 import { Rng } from "../train/rng.js";
 import { learningRate } from "../train/schedule.js";
 import { dataFingerprint } from "../train/train.js";
-import { NonFiniteLossError, type EpochRow, type Hyperparameters, type TrainerState } from "../train/trainer.js";
+import { NonFiniteLossError, type EpochRequest, type EpochResult, type EpochRow, type Hyperparameters, type TrainerState } from "../train/trainer.js";
 import type { GcnConfig } from "./config.js";
 import { gcnFeatures, type GcnFeatures } from "./features.js";
 import { initialGcnWeights } from "./init.js";
+import { gcnLoss } from "./loss.js";
+import { withLossGradients } from "../train/losses.js";
 import { gcnConfigToMetadata } from "./modelFile.js";
 import { GcnModel } from "./model.js";
 import { registerGcnGradients } from "./ops.js";
@@ -44,6 +47,14 @@ export interface GcnEpochReport {
   checkpoint(): GcnCheckpoint;
 }
 
+/** Runs GCN epochs in workers (src/train/parallel.ts's TrainPool): each step's batch split among them, gradients summed. */
+export interface GcnEpochRunner {
+  readonly size: number;
+  /** Gives every worker the model and the featurised training set (once per run). */
+  initGcn(model: GcnModelData, train: GcnFeatures[], outputs: number): Promise<void>;
+  runEpoch(request: EpochRequest, onBatch?: (batch: number, lossE: number, lossV: number) => void): Promise<EpochResult>;
+}
+
 export interface GcnTrainOptions {
   splits: Splits<Molecule[]>;
   hyper: Hyperparameters;
@@ -51,6 +62,8 @@ export interface GcnTrainOptions {
   resume?: GcnCheckpoint;
   /** Stop after the first epoch that ends past this many seconds of training (over resumed runs too). */
   timeLimit?: number;
+  /** Workers that split every batch (a pool of one, or none: this thread). Its size does not enter the checkpoint. */
+  pool?: GcnEpochRunner;
   onBatch?: (epoch: number, batch: number, nBatches: number, loss: number) => void;
   onEpoch?: (report: GcnEpochReport) => void;
 }
@@ -87,6 +100,13 @@ function evaluate(model: GcnModel, set: GcnFeatures[], K: number): { mae: number
   return { mae: sum / Math.max(1, set.length * K), results };
 }
 
+/** The variables' values (what the forward reads), for a pooled epoch's start. */
+function currentWeights(model: GcnModel): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, v] of model.params) out.set(name, v.dataSync() as Float32Array);
+  return out;
+}
+
 /** Trains (or continues) a GCN; returns the model and its per-epoch log (loss_V is 0: the GCN has no potential step). */
 export async function trainGcn(o: GcnTrainOptions): Promise<{ model: GcnModel; log: EpochRow[] }> {
   await initBackend();
@@ -111,32 +131,41 @@ export async function trainGcn(o: GcnTrainOptions): Promise<{ model: GcnModel; l
   const rng = new Rng(st.rng);
   const K = data.outputs, h = o.hyper;
   const grads = new Map<string, Float32Array>();
-  const vars = [...model.params.values()];
+  const pool = o.pool && o.pool.size > 1 ? o.pool : null;
   try {
+    if (pool) await pool.initGcn(model.toData(), data.train, K);
     while (st.epoch < h.epochs && !(o.timeLimit !== undefined && st.seconds >= o.timeLimit)) {
       const start = performance.now();
       const lr = learningRate({ lr: h.lr, decay: h.lrDecay, every: h.decayEvery }, st.epoch);
       const n = data.train.length;
       const order = h.shuffle ? rng.permutation(n) : Array.from({ length: n }, (_, i) => i);
       const nBatches = Math.ceil(n / h.batchSize);
+      const batches = Array.from({ length: nBatches }, (_, b) => order.slice(b * h.batchSize, (b + 1) * h.batchSize));
       let lossSum = 0;
-      for (let b = 0; b < nBatches; b++) {
-        const batch = order.slice(b * h.batchSize, (b + 1) * h.batchSize).map((i) => data.train[i]!);
-        const target = batch.flatMap((f) => f.properties!);
-        const { value, grads: g } = tf.variableGrads(() => tf.mean(tf.squaredDifference(model.forward(batch), tf.tensor2d(target, [batch.length, K]))) as tf.Scalar, vars);
-        const loss = value.dataSync()[0]!;
-        for (const [name, v] of model.params) {
-          const t = g[v.name];
-          if (!t) continue;
-          let buf = grads.get(name);
-          if (!buf) grads.set(name, (buf = new Float32Array(t.size)));
-          readTensor(t, buf);
+      if (pool) {
+        const r = await pool.runEpoch({ weights: currentWeights(model), adam: adam.state, lr, batches },
+          (b, loss) => o.onBatch?.(st.epoch, b, nBatches, loss));
+        if (r.nonFinite) {
+          const { batch, which, value } = r.nonFinite;
+          throw new NonFiniteLossError(st.epoch, batch, batches[batch]!.map((i) => data.train[i]!.id), which, value);
         }
-        tf.dispose([value, ...Object.values(g)]);
-        if (!Number.isFinite(loss)) throw new NonFiniteLossError(st.epoch, b, batch.map((f) => f.id), "E", loss);
-        adam.step(grads, lr);
-        lossSum += loss;
-        o.onBatch?.(st.epoch, b, nBatches, loss);
+        if (!r.weights || !r.adam) throw new Error("the training pool returned no weights");
+        model.setWeights(r.weights);
+        adam.load(r.adam);
+        lossSum = r.losses.reduce((s, [e]) => s + e, 0);
+      } else {
+        for (let b = 0; b < nBatches; b++) {
+          const batch = batches[b]!.map((i) => data.train[i]!);
+          const loss = withLossGradients(model, () => gcnLoss(model, batch, K), (name, t) => {
+            let buf = grads.get(name);
+            if (!buf) grads.set(name, (buf = new Float32Array(t.size)));
+            readTensor(t, buf);
+          });
+          if (!Number.isFinite(loss)) throw new NonFiniteLossError(st.epoch, b, batch.map((f) => f.id), "E", loss);
+          adam.step(grads, lr);
+          lossSum += loss;
+          o.onBatch?.(st.epoch, b, nBatches, loss);
+        }
       }
       st.epoch++;
       st.rng = rng.state();

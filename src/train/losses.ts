@@ -58,8 +58,8 @@ export function lossGradients(model: QdfModel, loss: () => tf.Scalar): LossGradi
   return { value, grads };
 }
 
-/** The loss; `take` sees each gradient tensor (by parameter name, only those the loss reaches) while it is alive. */
-export function withLossGradients(model: QdfModel, loss: () => tf.Scalar, take: (name: string, g: tf.Tensor) => void): number {
+/** The loss; `take` sees each gradient tensor (by parameter name, only those the loss reaches) while it is alive (any model: QDF or GCN). */
+export function withLossGradients(model: { params: Map<string, tf.Variable> }, loss: () => tf.Scalar, take: (name: string, g: tf.Tensor) => void): number {
   const { value, grads } = tf.variableGrads(loss, [...model.params.values()]);
   try {
     for (const [name, v] of model.params) {

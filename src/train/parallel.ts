@@ -1,4 +1,6 @@
-// Data-parallel training (Node): worker threads with model replicas run each epoch in lockstep (TrainPool).
+// Data-parallel training (Node): worker threads with model replicas (QDF or GCN) run each epoch in lockstep (TrainPool).
+import { gcnParameterShapes, type GcnModelData } from "../gcn/config.js";
+import type { GcnFeatures } from "../gcn/features.js";
 import type { QdfModelData } from "../model/config.js";
 import type { SpawnWorker, WorkerHandle } from "../workers/protocol.js";
 import { RemoteWorker } from "../workers/remoteWorker.js";
@@ -6,7 +8,7 @@ import { spawnWorkerScript } from "../workers/spawn.js";
 import { parameterShapes } from "../model/config.js";
 import { trainSetMessage, type FeatureSource } from "./moleculeStore.js";
 import { SharedGradients } from "./sharedGradients.js";
-import type { TrainWorkerApi } from "./trainWorkerApi.js";
+import type { SharedSetup, TrainWorkerApi } from "./trainWorkerApi.js";
 import type { EpochRequest, EpochResult, EpochRunner } from "./trainer.js";
 
 const CLOSED = "the training pool was closed";
@@ -42,13 +44,24 @@ export class TrainPool implements EpochRunner {
 
   /** The training set goes to each worker once, compact when it is a FeatureSet (the workers featurise per batch). */
   async init(model: QdfModelData, train: FeatureSource, outputs: number): Promise<void> {
-    if (this.closing) throw new Error(CLOSED);
-    const shapes = [...parameterShapes(model.config)];
-    const names = shapes.map(([name]) => name), sizes = shapes.map(([, shape]) => shape.reduce((a, b) => a * b, 1));
-    const buffer = new SharedArrayBuffer(SharedGradients.bytes(sizes, this.size, train.length));
-    this.shared = new SharedGradients(buffer, names, sizes, this.size, train.length);
     const set = trainSetMessage(train);
-    await Promise.all(this.slots.map((s, index) => s.guard(s.api.init(model, set, outputs, { buffer, names, sizes, index, count: this.size }))));
+    await this.start(parameterShapes(model.config), train.length, (s, setup) => s.api.init(model, set, outputs, setup));
+  }
+
+  /** The same for a 3D GCN: its featurised training set goes to each worker once. */
+  async initGcn(model: GcnModelData, train: GcnFeatures[], outputs: number): Promise<void> {
+    await this.start(gcnParameterShapes(model.config), train.length, (s, setup) => s.api.initGcn(model, train, outputs, setup));
+  }
+
+  /** A shared gradient buffer for these parameters (in this order), then every worker's init with its slot. */
+  private async start(shapes: Iterable<[string, number[]]>, trainLength: number,
+                      init: (slot: TrainSlot, setup: SharedSetup) => Promise<void>): Promise<void> {
+    if (this.closing) throw new Error(CLOSED);
+    const list = [...shapes];
+    const names = list.map(([name]) => name), sizes = list.map(([, shape]) => shape.reduce((a, b) => a * b, 1));
+    const buffer = new SharedArrayBuffer(SharedGradients.bytes(sizes, this.size, trainLength));
+    this.shared = new SharedGradients(buffer, names, sizes, this.size, trainLength);
+    await Promise.all(this.slots.map((s, index) => s.guard(init(s, { buffer, names, sizes, index, count: this.size }))));
   }
 
   async runEpoch(request: EpochRequest, onBatch?: (batch: number, lossE: number, lossV: number) => void): Promise<EpochResult> {

@@ -1,4 +1,7 @@
-// The training worker's body: a model replica and its own Adam, running whole epochs in lockstep with the other workers.
+// The training worker's body: a model replica (QDF or GCN) and its own Adam, running whole epochs in lockstep with the other workers.
+import type { GcnModelData } from "../gcn/config.js";
+import type { GcnFeatures } from "../gcn/features.js";
+import { gcnReplica, runGcnEpoch, type GcnReplica } from "../gcn/workerEpoch.js";
 import type { QdfModelData } from "../model/config.js";
 import { initBackend } from "../model/backend.js";
 import { QdfModel } from "../model/qdf.js";
@@ -24,6 +27,8 @@ export interface SharedSetup {
 export interface TrainWorkerApi {
   /** Starts the backend, builds the replica and its Adam, and keeps the training set (batches index into it). */
   init(model: QdfModelData, train: TrainSetMessage, outputs: number, shared: SharedSetup): Promise<void>;
+  /** The same for a 3D GCN (src/gcn): its featurised training set travels whole (atoms and distances are small). */
+  initGcn(model: GcnModelData, train: GcnFeatures[], outputs: number, shared: SharedSetup): Promise<void>;
   /** One epoch from the given weights and Adam state; worker 0 returns the final ones. */
   runEpoch(request: EpochRequest): EpochResult;
 }
@@ -38,6 +43,14 @@ interface Replica {
 }
 
 let replica: Replica | null = null;
+let gcn: GcnReplica | null = null;
+
+/** Drops whichever replica this worker held (a worker serves one run at a time). */
+function dropReplicas(): void {
+  replica?.model.dispose();
+  gcn?.model.dispose();
+  replica = gcn = null;
+}
 
 /**
  * Every step: this worker's share of the batch (balancedShares, the same split in every worker) -> its gradients into
@@ -88,7 +101,7 @@ export const trainWorkerApi: TrainWorkerApi = {
   async init(model, train, outputs, shared) {
     await initBackend();
     registerTrainingGradients();
-    replica?.model.dispose();
+    dropReplicas();
     const m = new QdfModel(model);
     const set = trainSetFrom(train, m.ctx); // featurised per batch with the replica's own context
     replica = {
@@ -97,8 +110,15 @@ export const trainWorkerApi: TrainWorkerApi = {
     };
   },
 
+  async initGcn(model, train, outputs, shared) {
+    await initBackend();
+    dropReplicas();
+    gcn = gcnReplica(model, train, outputs, new SharedGradients(shared.buffer, shared.names, shared.sizes, shared.count, train.length), shared.index);
+  },
+
   runEpoch(request) {
-    if (!replica) throw new Error("training worker has no model: init() first");
+    if (gcn) return runGcnEpoch(gcn, request);
+    if (!replica) throw new Error("training worker has no model: init() or initGcn() first");
     return runEpoch(replica, request);
   },
 };

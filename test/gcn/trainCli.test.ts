@@ -67,7 +67,7 @@ test("--atomref fit: stored in the model; predict adds it to the network's outpu
   trueCol.forEach((t, i) => assert.ok(Math.abs(t - mols[i]!.properties![0]!) <= 5e-7, "true column"));
 });
 
-test("the model records its training atom-count range; predict warns beyond it, as for QDF; --workers is refused", () => {
+test("the model records its training atom-count range; predict warns beyond it, as for QDF", () => {
   const out = join(tmp, "range.safetensors");
   let r = qdf(["train", ...SMALL, "--out", out, "--epochs", "1"]);
   assert.is(r.code, 0, r.stderr);
@@ -89,9 +89,30 @@ test("the model records its training atom-count range; predict warns beyond it, 
     assert.is(rows[i]!.warnings!.includes(`more than the ${want[1]} of the largest molecule`), big, m.id);
   });
   assert.ok(beyond > 0, "the input has molecules beyond the range");
-  r = qdf(["train", ...SMALL, "--out", join(tmp, "w.safetensors"), "--epochs", "1", "--workers", "2"]);
-  assert.is(r.code, 2);
-  assert.match(r.stderr, /--workers applies to QDF training only/);
+});
+
+/** Largest |a - b| over a tensor, as a fraction of a's largest magnitude, by name. */
+function weightDiffs(a: string, b: string): [string, number][] {
+  const ta = readSafetensors(new Uint8Array(readFileSync(a))), tb = readSafetensors(new Uint8Array(readFileSync(b)));
+  return [...ta.tensors].map(([name, t]) => {
+    const u = tb.tensors.get(name)!.data;
+    let max = 0, diff = 0;
+    t.data.forEach((x, i) => { max = Math.max(max, Math.abs(x)); diff = Math.max(diff, Math.abs(x - u[i]!)); });
+    return [name, diff / Math.max(max, 1e-30)];
+  });
+}
+
+test("--workers 2: the one-thread weights up to float rounding (1e-5 of a tensor's largest magnitude), also resumed with --workers 1", () => {
+  const one = join(tmp, "w1.safetensors"), two = join(tmp, "w2.safetensors"), mixed = join(tmp, "wm.safetensors");
+  for (const [out, extra] of [[one, ["--epochs", "2"]], [two, ["--epochs", "2", "--workers", "2"]], [mixed, ["--epochs", "1", "--workers", "2"]],
+                              [mixed, ["--epochs", "2", "--workers", "1", "--resume"]]] as const) {
+    const r = qdf(["train", ...SMALL, "--out", out, ...extra]);
+    assert.is(r.code, 0, r.stderr);
+  }
+  for (const [what, file] of [["--workers 2", two], ["--workers 2 then --resume --workers 1", mixed]] as const) {
+    for (const [name, err] of weightDiffs(one, file)) assert.ok(err <= 1e-5, `${what}: ${name} differs by ${err.toExponential(2)} of its largest magnitude`);
+  }
+  assert.is(readFileSync(join(tmp, "wm.log.tsv"), "utf8").trim().split("\n").length, 3);
 });
 
 test.run();
