@@ -4,6 +4,7 @@ import type { Molecule } from "./molecule.js";
 import { elementSymbol } from "./elements.js";
 import { MoleculeParseError, type ParseItem } from "./parseError.js";
 import { loadOpenChemLib, type OpenChemLib } from "./openchemlib.js";
+import { seededConformerGenerator } from "./openchemlibConformer.js";
 import { ATTACHMENT_Z, markAttachmentPoints, type SmilesRecord } from "./smiles.js";
 
 export interface EmbedOptions {
@@ -38,7 +39,7 @@ export class Embedder {
 
   /** The 3D molecule of a SMILES; throws an Error saying why it cannot be parsed or embedded. */
   embedSmiles(smiles: string, id: string): Molecule {
-    const { Molecule: Mol, ConformerGenerator, ForceFieldMMFF94 } = this.ocl;
+    const { Molecule: Mol, ForceFieldMMFF94 } = this.ocl;
     const marked = markAttachmentPoints(smiles);
     let unit: OclMolecule;
     try {
@@ -52,7 +53,8 @@ export class Embedder {
     const charge = netCharge(mol);
     if (charge !== 0) throw new Error(`SMILES "${smiles}" has net charge ${charge}: QDF models neutral molecules`);
 
-    const conformer = new ConformerGenerator(this.seed).getOneConformerAsMolecule(mol);
+    // A generator without the thread's fragment cache: the coordinates must not depend on earlier molecules.
+    const conformer = seededConformerGenerator(this.ocl, this.seed).getOneConformerAsMolecule(mol);
     if (!conformer) throw new Error(`SMILES "${smiles}": openchemlib found no 3D conformer`);
     if (this.minimise) {
       try {
