@@ -30,7 +30,7 @@ export class TransferPanel {
     } catch (e) {
       this.loaded = null;
       this.info.replaceChildren();
-      this.show((e as Error).message, true);
+      this.show((e as Error).message, "error");
       this.onChange();
       return;
     }
@@ -55,18 +55,19 @@ export class TransferPanel {
     return this.loaded?.head.target ?? null;
   }
 
-  private show(text: string, error: boolean): void {
+  /** The head line; its state (tests wait on it): accepted, refused (another model, or none), error (a bad file). */
+  private show(text: string, state: "accepted" | "refused" | "error"): void {
     this.status.textContent = text;
-    this.status.className = error ? "error" : "";
-    this.status.dataset.state = error ? "refused" : this.accepted() ? "accepted" : "none";
+    this.status.className = state === "accepted" ? "" : "error";
+    this.status.dataset.state = state;
   }
 
   private render(): void {
     const { name, head } = this.loaded!;
     const mismatch = this.model && headModelMismatch(head, name, this.model.name, this.model.sha256);
-    if (!this.model) this.show(`${name}: choose a QDF model to check it against (the head needs ${head.model.file}, SHA-256 ${head.model.sha256})`, true);
-    else if (mismatch) this.show(`refused: ${mismatch}; tick that model (or add its file) to use this head`, true);
-    else this.show(`${name}: fitted on ${head.model.file}, the chosen model (SHA-256 ${head.model.sha256}); the run predicts ${head.target}`, false);
+    if (!this.model) this.show(`${name}: choose a QDF model to check it against (the head needs ${head.model.file}, SHA-256 ${head.model.sha256})`, "refused");
+    else if (mismatch) this.show(`refused: ${mismatch}; tick that model (or add its file) to use this head`, "refused");
+    else this.show(`${name}: fitted on ${head.model.file}, the chosen model (SHA-256 ${head.model.sha256}); the run predicts ${head.target}`, "accepted");
     this.info.replaceChildren(this.summary(head), this.folds(head));
   }
 

@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -185,7 +185,12 @@ test("the page's descriptors match the library's, its TSV is qdf descriptor's, a
     assert.is(built[1]!.values![nAtoms], 11, "propylene's repeat unit *CC(*)C: both * capped with H, C3H8 (11 atoms)");
     assert.match(built[3]!.error, /Si/);
 
-    // 3. The head: target, units and fold scores shown; predictions as `qdf transfer predict` on the same coordinates.
+    // 3. A file that is not a head: its error, and no head column.
+    await page.setInputFiles("#headFile", { name: "notes.json", mimeType: "application/json", buffer: Buffer.from("{\"format\": \"other\"}") });
+    await page.waitForSelector("#headStatus[data-state=error]", { timeout: 10_000 });
+    assert.match((await page.textContent("#headStatus"))!, /notes\.json: not a qdf-transfer-head version 1 file/);
+    assert.is(await page.textContent("#describe"), "Descriptors");
+    // The head: target, units and fold scores shown; predictions as `qdf transfer predict` on the same coordinates.
     await page.setInputFiles("#headFile", join(tmp, "head.json"));
     await page.waitForSelector("#headStatus[data-state=accepted]", { timeout: 10_000 });
     const summary = (await page.textContent("#headSummary"))!;
@@ -250,6 +255,22 @@ test("the page's descriptors match the library's, its TSV is qdf descriptor's, a
       if (d <= 1e-6) close++;
       assert.ok(d <= tolerance, `${r.id}: page ${r.head}, CLI ${w.predicted_target} (geometry tolerance ${tolerance})`);
     });
+
+    // The oligomer option: a chain of 2 repeat units with H ends, as `--oligomer 2` (a new embedding worker, fresh).
+    const dimers = join(tmp, "dimers.csv");
+    writeFileSync(dimers, "id,smiles\nm1,*CC*\nm4,*CCO*\nm11,*c1ccc(*)cc1\n");
+    await page.fill("#oligomer", "2");
+    await page.fill("#molecules", readFileSync(dimers, "utf8"));
+    await describe(page);
+    const pageDimers = await panelRows(page);
+    const cliDimers = tsv(qdf(tmp, "transfer", "predict", "--head", "head.json", "--model", modelPath, "dimers.csv", "--oligomer", "2", "--workers", "0").stdout);
+    assert.equal(pageDimers.map((r) => r.formula), ["C4H10", "C4H10O2", "C12H10"], "two units joined, the ends capped");
+    assert.equal(pageDimers.map((r) => r.formula), cliDimers.rows.map((r) => r.formula));
+    pageDimers.forEach((r, i) => {
+      const w = Number(cliDimers.rows[i]!.predicted_target);
+      assert.ok(Math.abs(r.head! - w) <= tolerance, `${r.id} dimer: page ${r.head}, CLI ${w}`);
+    });
+    await page.fill("#oligomer", "1");
 
     // 5. A head for another model: refused, naming both hashes; no head column, no head download.
     await page.uncheck(`#models input[data-model="qdf-qm9-under14.safetensors"]`);
