@@ -1,6 +1,8 @@
 // The page's descriptor panel: each input molecule's quantum deep descriptor (as `qdf descriptor`) computed in
 // workers, and with an accepted transfer head its property (as `qdf transfer predict`); shown compactly, downloaded
 // as the CLI's TSV tables, the molecules without a value listed.
+import type { ParseItem } from "../src/chem/parse.js";
+import { formatXyz } from "../src/chem/xyzWrite.js";
 import { sha256Hex } from "../src/io/sha256.js";
 import { descriptorNames, type DescriptorResult } from "../src/predict/descriptor.js";
 import { descriptorTableHeader, descriptorTableRow } from "../src/predict/descriptorTable.js";
@@ -44,6 +46,7 @@ export class DescriptorPanel {
   private readonly button = $<HTMLButtonElement>("describe");
   private readonly saveDescriptors = $<HTMLButtonElement>("descriptorDownload");
   private readonly saveHead = $<HTMLButtonElement>("headDownload");
+  private readonly saveXyz = $<HTMLButtonElement>("xyzDownload");
   private readonly progress = $<HTMLProgressElement>("qddProgress");
   private readonly status = $<HTMLSpanElement>("qddStatus");
   private readonly failedList = $<HTMLUListElement>("qddFailed");
@@ -51,13 +54,14 @@ export class DescriptorPanel {
   private readonly transfer = new TransferPanel(() => this.headChanged());
   private pool: { bytes: Uint8Array; workers: number; pool: DescriptorPool } | null = null;
   /** The last run: the model it used and every input's result, in input order. */
-  private run: { model: PanelModel; sha256: string; names: string[]; results: DescriptorResult[] } | null = null;
+  private run: { model: PanelModel; sha256: string; names: string[]; items: ParseItem[]; results: DescriptorResult[] } | null = null;
   private running = false;
 
   constructor(private readonly input: PageInput, private readonly host: PanelHost) {
     this.button.addEventListener("click", () => void this.describe());
     this.saveDescriptors.addEventListener("click", () => this.downloadDescriptors());
     this.saveHead.addEventListener("click", () => this.downloadHead());
+    this.saveXyz.addEventListener("click", () => this.downloadXyz());
     this.refresh();
   }
 
@@ -75,6 +79,7 @@ export class DescriptorPanel {
     this.button.disabled = this.host.isBusy() || typeof m === "string";
     this.button.textContent = head ? `Descriptors and ${head.target}` : "Descriptors";
     this.saveDescriptors.disabled = this.running || !this.run?.results.some((r) => r.descriptor);
+    this.saveXyz.disabled = this.running || !this.run?.items.some((it) => "molecule" in it);
     this.saveHead.disabled = this.running || !this.runHead() || !this.run?.results.some((r) => r.descriptor);
   }
 
@@ -130,7 +135,7 @@ export class DescriptorPanel {
       const workers = this.input.workers();
       const pool = await this.getPool(model, workers);
       const names = descriptorNames(model.config);
-      const run = this.run = { model, sha256: modelSha256(model.bytes), names, results: [] as DescriptorResult[] };
+      const run = this.run = { model, sha256: modelSha256(model.bytes), names, items, results: [] as DescriptorResult[] };
       const head = this.runHead();
       this.table.start(names, head);
       this.progress.value = 0;
@@ -190,6 +195,12 @@ export class DescriptorPanel {
     const run = this.run;
     if (!run) return;
     save("descriptors.tsv", descriptorTableHeader(run.names) + run.results.map((r) => descriptorTableRow(r, run.names)).join(""));
+  }
+
+  /** The molecules the last run described, in 3D, as `qdf embed --out FILE.xyz` writes them (SMILES as built here). */
+  private downloadXyz(): void {
+    const run = this.run;
+    if (run) save("molecules.xyz", run.items.flatMap((it) => ("molecule" in it ? [formatXyz(it.molecule)] : [])).join(""));
   }
 
   /** The table `qdf transfer predict --head HEAD INPUT` writes. */
