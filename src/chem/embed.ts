@@ -5,6 +5,7 @@ import { elementSymbol } from "./elements.js";
 import { MoleculeParseError, type ParseItem } from "./parseError.js";
 import { loadOpenChemLib, type OpenChemLib } from "./openchemlib.js";
 import { seededConformerGenerator } from "./openchemlibConformer.js";
+import { withPortableMath } from "./openchemlibMath.js";
 import { ATTACHMENT_Z, markAttachmentPoints, type SmilesRecord } from "./smiles.js";
 
 export interface EmbedOptions {
@@ -53,12 +54,13 @@ export class Embedder {
     const charge = netCharge(mol);
     if (charge !== 0) throw new Error(`SMILES "${smiles}" has net charge ${charge}: QDF models neutral molecules`);
 
-    // A generator without the thread's fragment cache: the coordinates must not depend on earlier molecules.
-    const conformer = seededConformerGenerator(this.ocl, this.seed).getOneConformerAsMolecule(mol);
+    // A generator without the thread's fragment cache, and an engine-independent Math.pow: the coordinates depend
+    // only on SMILES and seed, not on what this thread embedded before nor on the JavaScript engine.
+    const conformer = withPortableMath(() => seededConformerGenerator(this.ocl, this.seed).getOneConformerAsMolecule(mol));
     if (!conformer) throw new Error(`SMILES "${smiles}": openchemlib found no 3D conformer`);
     if (this.minimise) {
       try {
-        new ForceFieldMMFF94(conformer, "MMFF94s").minimise();
+        withPortableMath(() => new ForceFieldMMFF94(conformer, "MMFF94s").minimise());
       } catch (e) {
         throw new Error(`SMILES "${smiles}": MMFF94s minimisation failed: ${oclMessage(e)}`);
       }
