@@ -15,9 +15,11 @@ import { checkOutPath } from "./outputFile.js";
 import { Progress } from "./progress.js";
 import { readModelFile } from "../model/modelFile.js";
 import { modelMetadata, requireQdf } from "../predict/architecture.js";
+import { DEFAULT_MAX_MEMORY, type MemoryBudget } from "../model/memoryBudget.js";
+import { parseByteSize } from "./byteSize.js";
 
 const spec = {
-  usage: "qdf descriptor [--model FILE] INPUT... [--out FILE.tsv|FILE.npy] [--workers N]",
+  usage: "qdf descriptor [--model FILE] INPUT... [--out FILE.tsv|FILE.npy] [--workers N] [--max-memory SIZE]",
   help: `
 Computes each molecule's quantum deep descriptor (README "Quantum deep descriptor") with a QDF model: the
 functional's last hidden layer summed and averaged over the field points (hsum_*, hmean_*: 2 x dim columns), the
@@ -30,28 +32,33 @@ options:
   --model FILE     a QDF model file; default: the shipped published model
   --out FILE       .tsv (default: stdout) or .npy; written atomically when complete
   --workers N      compute in N worker threads (0: this thread); default the number of cores (${availableParallelism()} here);
-                   the output is the same for any N${inputOptionHelp}
+                   the output is the same for any N
+  --max-memory SIZE  memory limit per molecule, in each worker (2G, 512M, ...; default 2G), as for qdf predict:
+                   estimated before each molecule; one over it gets an error row naming the estimate and the
+                   limit, and the others go on. Large molecules are taken in chunks of field points (same values).${inputOptionHelp}
   -h, --help       this help`,
   options: {
     model: { type: "string" as const },
     out: { type: "string" as const },
     workers: { type: "string" as const },
+    "max-memory": { type: "string" as const },
     ...inputOptionSpec,
   },
 };
 
 /** Descriptor results of a stream of molecules, in this thread (workers 0) or in a worker pool; input order. */
-export async function* describeItems(modelBytes: Uint8Array, items: AsyncIterable<ParseItem>, workers: number): AsyncGenerator<DescriptorResult> {
+export async function* describeItems(modelBytes: Uint8Array, items: AsyncIterable<ParseItem>, workers: number,
+                                     budget: MemoryBudget = {}): AsyncGenerator<DescriptorResult> {
   if (workers === 0) {
     const model = await loadModel(modelBytes);
     try {
-      for await (const batch of batches(items, 64)) yield* descriptorStream(model, batch);
+      for await (const batch of batches(items, 64)) yield* descriptorStream(model, batch, budget);
     } finally {
       model.dispose();
     }
     return;
   }
-  const pool = new DescriptorPool(modelBytes, { workers });
+  const pool = new DescriptorPool(modelBytes, { workers, budget });
   try {
     for await (const batch of batches(items, 256)) yield* pool.describeStream(batch);
   } finally {
@@ -68,6 +75,7 @@ async function run(argv: string[]): Promise<number> {
   const out = args.values.out as string | undefined;
   if (out !== undefined) checkOutPath(out, inputs, [modelPath]);
   const workers = numberOption(args.values, "workers", availableParallelism(), { integer: true, min: 0 });
+  const maxBytes = typeof args.values["max-memory"] === "string" ? parseByteSize(args.values["max-memory"], "max-memory") : DEFAULT_MAX_MEMORY;
   const settings = inputSettings(args.values);
   const bytes = readFileSync(modelPath);
   requireQdf(modelMetadata(bytes));
@@ -77,7 +85,7 @@ async function run(argv: string[]): Promise<number> {
   const rows: number[][] = [];
   const progress = new Progress("descriptor", undefined);
   let done = 0, failed = 0;
-  for await (const r of describeItems(bytes, readMolecules(inputs, settings, { workers }), workers)) {
+  for await (const r of describeItems(bytes, readMolecules(inputs, settings, { workers }), workers, { maxBytes })) {
     done++;
     if (r.error) { failed++; process.stderr.write(`error: ${r.error}\n`); }
     if (npy) {

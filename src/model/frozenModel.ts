@@ -7,8 +7,8 @@ import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta } from ".
 import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalProducts } from "./lcao.js";
 import { propertyHeadFrozen } from "./functional.js";
 import { denseEngine, type DenseEngine, type DenseStack } from "./denseEngine.js";
-import { readoutFrozen, readoutOfSums } from "./readout.js";
-import { addColumnSquares, addColumnSums, multiplyColumns } from "../kernels/columns.js";
+import { readoutOfSums } from "./readout.js";
+import { addColumnSquares, addColumnSums, columnSums, multiplyColumns } from "../kernels/columns.js";
 
 /**
  * Frozen weights for prediction. Differences from the taped path (qdf.ts), all exact in real arithmetic: coefficients
@@ -60,20 +60,25 @@ export class FrozenModel {
    * points at a time (model/memoryBudget.ts chooses how many; default all at once).
    */
   reduced(f: FieldFeatures, chunkRows = f.nField): Float64Array {
-    if (chunkRows >= f.nField) {
-      return readoutFrozen(this.functional.hidden(this.orbitals(f), f.nField), f.nField, this.config.operation);
-    }
-    return this.reducedInChunks(f, chunkRows);
+    return readoutOfSums(this.hiddenSums(f, chunkRows), f.nField, this.config.operation);
   }
 
   /**
-   * The same stages over chunks of field points, in flat memory: the points are independent until the sums, so
-   * every sum is carried from chunk to chunk in the order the whole field would sum (the basis norms in float32,
-   * Psi's column norms and the readout in float64). Three passes, since Psi's columns are normalised over all the
-   * points before the functional (a ReLU) reads them: the basis norms; Psi's norms; then Psi and the functional.
-   * B C is computed twice (Psi kept whole would grow with the molecule); the result is the unchunked one.
+   * The column sums f64 of the functional's last hidden layer over all the field points, `chunkRows` at a time;
+   * `visit` sees each chunk's normalised Psi rows (descriptors read the density from them).
+   *
+   * In chunks, in flat memory: the points are independent until the sums, so every sum is carried from chunk to
+   * chunk in the order the whole field would sum (the basis norms in float32, Psi's column norms and the readout in
+   * float64). Three passes, since Psi's columns are normalised over all the points before the functional (a ReLU)
+   * reads them: the basis norms; Psi's norms; then Psi and the functional. B C is computed twice (Psi kept whole
+   * would grow with the molecule); the result is the unchunked one.
    */
-  private reducedInChunks(f: FieldFeatures, chunkRows: number): Float64Array {
+  hiddenSums(f: FieldFeatures, chunkRows = f.nField, visit?: (psi: Float32Array, rows: number) => void): Float64Array {
+    if (chunkRows >= f.nField) {
+      const psi = this.orbitals(f);
+      visit?.(psi, f.nField);
+      return columnSums(this.functional.hidden(psi, f.nField), f.nField);
+    }
     const D = this.config.dim, zeta = orbitalZeta(f, this.zeta), C = this.coefficients(f);
     const norms = basisNormsInChunks(f, zeta, chunkRows);
     const eachChunk = (work: (psi: Float32Array, rows: number) => void) => {
@@ -87,15 +92,12 @@ export class FrozenModel {
     const factors = orbitalFactors(squares, f.nElectrons, D);
     let sums: Float64Array | null = null;
     eachChunk((products, rows) => {
-      const h = this.functional.hidden(multiplyColumns(products, rows, factors), rows);
+      const psi = multiplyColumns(products, rows, factors);
+      visit?.(psi, rows);
+      const h = this.functional.hidden(psi, rows);
       addColumnSums(h, rows, (sums ??= new Float64Array(h.length / rows)));
     });
-    return readoutOfSums(sums!, f.nField, this.config.operation);
-  }
-
-  /** The functional's last hidden layer f32 [nField * D] on Psi, the whole field at once (descriptors read it). */
-  hidden(f: FieldFeatures, psi: Float32Array = this.orbitals(f)): Float32Array {
-    return this.functional.hidden(psi, f.nField);
+    return sums!;
   }
 
   /** The property head on a reduced vector: f32 [K]. */

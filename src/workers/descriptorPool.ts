@@ -4,6 +4,7 @@ import type { Molecule } from "../chem/molecule.js";
 import type { ParseItem } from "../chem/parseError.js";
 import { moleculeResult, whereText } from "../predict/result.js";
 import type { DescriptorResult } from "../predict/descriptor.js";
+import type { MemoryBudget } from "../model/memoryBudget.js";
 import { assemble, chunked, type Chunk } from "./chunks.js";
 import type { PredictWorkerApi, SpawnWorker } from "./protocol.js";
 import { TaskPool, TaskWorker } from "./taskPool.js";
@@ -17,6 +18,8 @@ export interface DescriptorPoolOptions {
   /** Browser only: folder URL of tfjs-backend-wasm's .wasm files. */
   tfjsWasmPath?: string;
   spawn?: SpawnWorker;
+  /** Each worker's memory limit per molecule and chunk size (memoryBudget.ts defaults). */
+  budget?: MemoryBudget;
 }
 
 function failed(m: Molecule, e: Error): DescriptorResult {
@@ -32,6 +35,7 @@ export class DescriptorPool {
 
   constructor(modelBytes: Uint8Array, options: DescriptorPoolOptions = {}) {
     const spawn = options.spawn ?? spawnWorker, wasmPath = options.tfjsWasmPath ?? defaultTfjsWasmPath;
+    const budget = options.budget ?? {};
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 16));
     this.pool = new TaskPool({
       size: Math.max(1, Math.floor(options.workers ?? defaultWorkerCount())),
@@ -40,7 +44,7 @@ export class DescriptorPool {
         return api.init(transfer(copy, [copy.buffer]), wasmPath) as Promise<void>;
       }),
       run: async (worker, chunk) => assemble(chunk, chunk.molecules.length === 0 ? [] :
-        await worker.call((api) => api.describeChunk(chunk.molecules) as Promise<DescriptorResult[]>)),
+        await worker.call((api) => api.describeChunk(chunk.molecules, budget) as Promise<DescriptorResult[]>)),
       failed: (chunk, e) => assemble(chunk, chunk.molecules.map((m) => failed(m, e))),
     });
   }

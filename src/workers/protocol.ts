@@ -3,6 +3,7 @@ import type { Molecule } from "../chem/molecule.js";
 import type { PredictionResult } from "../predict/result.js";
 import type { PredictOptions } from "../predict/predictor.js";
 import type { DescriptorResult } from "../predict/descriptor.js";
+import type { MemoryBudget } from "../model/memoryBudget.js";
 
 /** The API a prediction worker exposes over Comlink (all arguments structured-cloneable plain data). */
 export interface PredictWorkerApi {
@@ -11,7 +12,7 @@ export interface PredictWorkerApi {
   /** One result per molecule, in order; per-molecule failures are results with `error`, never a throw. */
   predictChunk(molecules: Molecule[], options?: PredictOptions): PredictionResult[];
   /** One quantum deep descriptor per molecule (a QDF model only), failures as results with `error`. */
-  describeChunk(molecules: Molecule[]): DescriptorResult[];
+  describeChunk(molecules: Molecule[], budget?: MemoryBudget): DescriptorResult[];
 }
 
 /** A started worker as the pool sees it, whatever the platform (worker_threads or Web Worker). */

@@ -6,6 +6,7 @@ import { setTfjsWasmPath } from "../model/backend.js";
 import type { PredictWorkerApi } from "./protocol.js";
 import { descriptorResult, type DescriptorResult } from "../predict/descriptor.js";
 import { QdfModel } from "../model/qdf.js";
+import type { MemoryBudget } from "../model/memoryBudget.js";
 
 let model: AnyModel | null = null;
 
@@ -22,9 +23,9 @@ export const predictWorkerApi: PredictWorkerApi = {
     return molecules.map((molecule) => predictMolecule(m, molecule, options));
   },
 
-  describeChunk(molecules: Molecule[]): DescriptorResult[] {
+  describeChunk(molecules: Molecule[], budget: MemoryBudget = {}): DescriptorResult[] {
     const m = model;
     if (!(m instanceof QdfModel)) throw new Error(m ? "descriptors need a QDF model, this worker has a GCN" : "worker has no model: init() first");
-    return molecules.map((molecule) => descriptorResult(m, molecule));
+    return molecules.map((molecule) => descriptorResult(m, molecule, budget));
   },
 };

@@ -1,5 +1,5 @@
 // The quantum deep descriptor against a plain re-computation from the taped model's intermediates; workers and CLI agree.
-import { readFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -7,7 +7,10 @@ import * as assert from "uvu/assert";
 import * as tf from "@tensorflow/tfjs-core";
 import { parseMolecules } from "../../src/chem/parse.js";
 import { featurize } from "../../src/model/features.js";
-import { descriptor, descriptorNames } from "../../src/predict/descriptor.js";
+import { describeMolecule, descriptor, descriptorNames } from "../../src/predict/descriptor.js";
+import { checkMemory } from "../../src/model/memoryBudget.js";
+import { formatXyz } from "../../src/chem/xyzWrite.js";
+import { alkaneChain } from "../../bench/largeMolecules.js";
 import { DescriptorPool } from "../../src/workers/descriptorPool.js";
 import { decodeNpy } from "../../src/io/npy.js";
 import { sharedPath } from "../shared.js";
@@ -86,6 +89,41 @@ test("workers give the in-thread descriptors exactly, in order; the CLI's TSV an
   assert.is(m.cols, names.length);
   inThread.forEach((r, i) => assert.equal(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)), r.descriptor));
   assert.is(table(readFileSync(join(dir, "d.npy.ids.tsv"), "utf8")).map((r) => r.id).join(), inThread.map((r) => r.id).join());
+});
+
+test("descriptors in chunks of field points are the whole field's bit for bit; a molecule over the limit fails alone", () => {
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+    assert.is(a.length, b.length, what);
+    for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  };
+  for (const m of [...molecules.slice(0, 3), alkaneChain(40)]) {
+    const nField = featurize(m, model.ctx).nField, whole = describeMolecule(model, m);
+    for (const rows of [1, 7, 56, nField - 1]) same(describeMolecule(model, m, rows), whole, `${m.id}, ${rows} points a chunk`);
+  }
+  // A limit that needs chunks of a 90-atom chain: the same values as without a limit.
+  const chain = alkaneChain(90), budget = { maxBytes: 16 * 2 ** 20 };
+  assert.ok(checkMemory(chain, model.budgetModel(), budget).chunks > 1, "the limit must force chunks");
+  same(descriptor(model, [chain], budget)[0]!.descriptor!, describeMolecule(model, chain), "90 atoms under 16 MiB");
+  // Over the limit, and a broken geometry: error rows naming the molecule; the molecule after them goes on.
+  const big = { ...alkaneChain(300), file: "big.xyz", line: 1 };
+  const clash = { ...molecules[1]!, id: "clash", coords: Float64Array.from(molecules[1]!.coords).copyWithin(3, 0, 3) };
+  const results = descriptor(model, [big, clash, molecules[0]!], { maxBytes: 8 * 2 ** 20 });
+  assert.match(results[0]!.error!, /^big\.xyz:1: molecule C99H200: needs about [\d.]+ MiB to predict .* over the limit of 8\.00 MiB/);
+  assert.not.ok(results[0]!.descriptor);
+  assert.match(results[1]!.error!, /clash/);
+  assert.not.ok(results[1]!.descriptor);
+  same(results[2]!.descriptor!, describeMolecule(model, molecules[0]!), "the molecule after them");
+
+  const dir = mkdtempSync(join(tmpdir(), "qdf-descriptor-budget-"));
+  const xyz = join(dir, "chain.xyz");
+  writeFileSync(xyz, formatXyz(big));
+  const cli = qdf(["descriptor", "--model", PRETRAINED, "--workers", "0", "--max-memory", "8M", xyz, file]);
+  assert.is(cli.code, 1, cli.stderr);
+  assert.match(cli.stderr, /chain\.xyz:1: molecule C99H200: needs about [\d.]+ MiB .* over the limit of 8\.00 MiB \(--max-memory\)/);
+  const rows = table(cli.stdout);
+  assert.is(rows.length, 1 + molecules.length);
+  assert.is(rows[0]!.hsum_0, "");
+  assert.ok(rows.slice(1).every((r) => r.error === "" && r.hsum_0 !== ""), "the other molecules go on");
 });
 
 test.run();
