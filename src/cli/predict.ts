@@ -22,7 +22,7 @@ import { signalPoint } from "../node/tempFile.js";
 import { parseShard, ShardSelection, WHOLE_INPUT, type Shard } from "./shard.js";
 import { indexedHeader, indexedRow } from "../io/indexedTable.js";
 import { isFinished, ResumableOutput } from "../node/resumableOutput.js";
-import { ENGINE_CHOICES, ONNXRUNTIME_INSTALL, selectEngine } from "../node/nativeEngine.js";
+import { ENGINE_CHOICES, ONNXRUNTIME_INSTALL, resolveEngineChoice, selectEngine } from "../node/nativeEngine.js";
 
 const spec = {
   usage: "qdf predict [--model FILE ...] INPUT... [--out FILE] [--output-format tsv|csv|jsonl] [--unit U] [--strict] [--workers N] [--engine E] [--threads N] [--max-memory SIZE] [--format F]",
@@ -76,10 +76,11 @@ options:
                    The output is the same for any N. SMILES are embedded in as many workers.
   --engine E       what runs the functional's dense layers (QDF models): wasm (tfjs-backend-wasm, default), native
                    (onnxruntime-node, an optional package: ${ONNXRUNTIME_INSTALL}; or set QDF_ONNXRUNTIME_DIR to a
-                   folder where it is installed), auto (native where installed, else wasm). Native runs in this
-                   process with --threads intra-op threads (--workers is then only for SMILES embedding); its values
+                   folder where it is installed), auto (native where installed, else wasm). Native runs in each of
+                   the --workers workers (its own session each), or in this process with --workers 0; its values
                    are within 1e-4 eV of wasm's. qdf --version says which engines are available.
-  --threads N      the native engine's intra-op threads (default: --workers if given, else the number of cores)
+  --threads N      intra-op threads of each native session: default 1 in each worker (the workers are the
+                   parallelism), the number of cores with --workers 0
   --max-memory SIZE  memory limit per molecule, in each worker (2G, 512M, ...; K/M/G are powers of 1024; default
                    2G). Estimated before each molecule (field points x orbitals, the functional's activations); one
                    over it gets an error row naming the estimate and the limit, and the others go on. Large
@@ -144,15 +145,19 @@ async function inProcess(bytes: Uint8Array, options: PredictOptions): Promise<En
   };
 }
 
+/** Where the dense layers run: the engine (resolved: native or wasm) and a native session's intra-op threads. */
+interface DenseLayout { engine: "wasm" | "native"; threads: number }
+
 /** One engine per model, each with its share of the workers; all closed if one fails to start. */
 async function startEngines(models: Uint8Array[], paths: string[], workers: number, strict: boolean,
-                            maxMemory: number): Promise<Engine[]> {
+                            maxMemory: number, dense: DenseLayout): Promise<Engine[]> {
   const engines: Engine[] = [];
   const each = Math.max(1, Math.floor(workers / models.length));
   try {
     for (const [i, bytes] of models.entries()) {
       const options: PredictOptions = { strict, modelName: paths[i]!, maxMemory };
-      engines.push(workers === 0 ? await inProcess(bytes, options) : await PredictPool.create(bytes, { workers: each, ...options }));
+      engines.push(workers === 0 ? await inProcess(bytes, options) :
+        await PredictPool.create(bytes, { workers: each, engine: dense.engine, threads: dense.threads, ...options }));
     }
   } catch (e) {
     await Promise.all(engines.map((en) => en.close()));
@@ -173,7 +178,7 @@ async function run(argv: string[]): Promise<number> {
   const workers = workersOption(args.values, availableParallelism());
   const strict = args.values.strict === true;
   const engineChoice = choiceOption(args.values, "engine", ENGINE_CHOICES, "wasm");
-  const threads = numberOption(args.values, "threads", Math.max(1, workers || availableParallelism()), { integer: true, min: 1 });
+  const threads = numberOption(args.values, "threads", workers === 0 ? availableParallelism() : 1, { integer: true, min: 1 });
   const maxMemory = typeof args.values["max-memory"] === "string" ? parseByteSize(args.values["max-memory"], "max-memory") : DEFAULT_MAX_MEMORY;
   const unitArg = args.values.unit as string | undefined;
   if (unitArg !== undefined && !(ENERGY_UNIT_NAMES as string[]).includes(unitArg)) {
@@ -194,8 +199,10 @@ async function run(argv: string[]): Promise<number> {
   if (empty.length > 0) throw new Error(`no molecules in ${empty.join(", ")} (the input is empty)`);
   const modelBytes = models.map((path) => readFileSync(path));
 
-  // The native engine is this process's (its own threads), so the models run here rather than in workers.
-  const native = (await selectEngine(engineChoice, threads)).name === "native";
+  // Resolved here, so that a missing onnxruntime-node fails before any worker starts (auto: wasm then); the workers
+  // (or, with --workers 0, this thread) then select it.
+  const engine = await resolveEngineChoice(engineChoice);
+  if (workers === 0) await selectEngine(engine, threads);
   const sink = resume ? resumingSink(out!, format, shard) : { ...plainSink(new OutputFile(out)), done: 0 };
   const selection = new ShardSelection(shard, sink.done);
   let rows = 0;
@@ -203,7 +210,7 @@ async function run(argv: string[]): Promise<number> {
   let unit: OutputUnit;
   try {
     // Workers start only once nothing else can fail first: live workers would keep the process from exiting.
-    const engines = await startEngines(modelBytes, models, native ? 0 : workers, strict, maxMemory);
+    const engines = await startEngines(modelBytes, models, workers, strict, maxMemory, { engine, threads });
     try {
       const config = engines[0]!.config;
       const mismatch = ensembleMismatch(engines.map((e) => e.config));

@@ -38,6 +38,20 @@ export const wasmDenseEngine: DenseEngine = {
 
 let selected: DenseEngine = wasmDenseEngine;
 
+/** What `--engine` may say: wasm; native (onnxruntime-node, Node only); auto (native where it is installed). */
+export const ENGINE_CHOICES = ["auto", "wasm", "native"] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
+/** Selects this thread's engine for a choice with `threads` intra-op threads (a native one: Node's edge provides it). */
+export type EngineSelector = (choice: EngineChoice, threads: number) => Promise<DenseEngine>;
+
+/** The selector where no native engine exists (browsers): wasm, and native an error. */
+export const wasmOnlySelector: EngineSelector = async (choice) => {
+  if (choice === "native") throw new Error("the native engine runs only in Node; here the engine is wasm");
+  setDenseEngine(wasmDenseEngine);
+  return wasmDenseEngine;
+};
+
 /** Chooses the engine for prediction in this thread (models built from then on use it). */
 export function setDenseEngine(engine: DenseEngine): void {
   selected = engine;

@@ -6,14 +6,15 @@ import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { denseReluModel, ONNX_INPUT, ONNX_OUTPUT } from "../io/onnxModel.js";
-import { setDenseEngine, wasmDenseEngine, type DenseEngine, type DenseStack } from "../model/denseEngine.js";
+import {
+  ENGINE_CHOICES, setDenseEngine, wasmDenseEngine, type DenseEngine, type DenseStack, type EngineChoice,
+} from "../model/denseEngine.js";
 
 /** The onnxruntime-node release this engine is written and tested against (it reaches into its binding). */
 export const ONNXRUNTIME_VERSION = "1.30.0";
 export const ONNXRUNTIME_INSTALL = `npm i onnxruntime-node@${ONNXRUNTIME_VERSION}`;
 
-export const ENGINE_CHOICES = ["auto", "wasm", "native"] as const;
-export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+export { ENGINE_CHOICES, type EngineChoice };
 
 interface OrtTensor {
   data: Float32Array;
@@ -130,4 +131,12 @@ export async function selectEngine(choice: EngineChoice, threads = availablePara
   const engine = ort ? nativeDenseEngine(ort, threads) : wasmDenseEngine;
   setDenseEngine(engine);
   return engine;
+}
+
+/** What a choice comes to here, without building anything: native or wasm (native absent: an error, or wasm for auto). */
+export async function resolveEngineChoice(choice: EngineChoice): Promise<"wasm" | "native"> {
+  if (choice === "wasm") return "wasm";
+  const ort = await loadOnnxRuntime();
+  if (choice === "native" && !ort) throw missing();
+  return ort ? "native" : "wasm";
 }

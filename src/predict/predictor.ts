@@ -120,6 +120,11 @@ export function predictMolecule(model: AnyModel, m: Molecule, options: PredictOp
   return result;
 }
 
+/** Predicts a run of molecules (a worker's chunk): one result each, in order, a failure its own molecule's. */
+export function predictMolecules(model: AnyModel, molecules: Molecule[], options: PredictOptions = {}): PredictionResult[] {
+  return molecules.map((m) => predictMolecule(model, m, options));
+}
+
 /**
  * Streams results in input order for molecules or parser items (a parse error becomes an error result, so one bad
  * molecule never stops the others). Nothing is kept between molecules, so memory stays flat on any input size.

@@ -41,7 +41,7 @@ export class DescriptorPool {
       size: Math.max(1, Math.floor(options.workers ?? defaultWorkerCount())),
       start: () => new TaskWorker<PredictWorkerApi>(spawn(), "the descriptor pool was closed", (api) => {
         const copy = new Uint8Array(modelBytes); // each worker owns its copy
-        return api.init(transfer(copy, [copy.buffer]), wasmPath) as Promise<void>;
+        return api.init(transfer(copy, [copy.buffer]), wasmPath).then(() => {});
       }),
       run: async (worker, chunk) => assemble(chunk, chunk.molecules.length === 0 ? [] :
         await worker.call((api) => api.describeChunk(chunk.molecules, budget) as Promise<DescriptorResult[]>)),

@@ -5,7 +5,8 @@ import type { ParseItem } from "../chem/parseError.js";
 import { moleculeResult, whereText, type PredictionResult } from "../predict/result.js";
 import { modelSummary, type PredictOptions } from "../predict/predictor.js";
 import { assemble, chunked } from "./chunks.js";
-import type { PredictWorkerApi, SpawnWorker, WorkerHandle } from "./protocol.js";
+import type { EngineChoice } from "../model/denseEngine.js";
+import type { PredictWorkerApi, SpawnWorker, WorkerEngine, WorkerHandle } from "./protocol.js";
 import { RemoteWorker } from "./remoteWorker.js";
 import { defaultTfjsWasmPath, defaultWorkerCount, spawnWorker } from "./spawn.js";
 
@@ -20,6 +21,13 @@ export interface PoolOptions extends PredictOptions {
   tfjsWasmPath?: string;
   /** Starts a worker (default: the platform's); tests use it to inject failing workers. */
   spawn?: SpawnWorker;
+  /**
+   * The dense engine in each worker (default wasm): native gives every worker its own onnxruntime-node session
+   * (Node only: a browser worker refuses it); auto, native where it is installed.
+   */
+  engine?: EngineChoice;
+  /** Intra-op threads of each worker's native session (default 1: the workers are the parallelism). */
+  threads?: number;
 }
 
 const CLOSED = "the pool was closed";
@@ -33,14 +41,15 @@ function failed(m: Molecule, e: unknown): PredictionResult {
 
 /** One prediction worker: its in-flight count and the model loaded once at start. */
 class Slot extends RemoteWorker<PredictWorkerApi> {
-  readonly ready: Promise<void>;
+  /** Resolves to the worker's engine description once it can predict. */
+  readonly ready: Promise<string>;
   inFlight = 0;
 
   constructor(handle: WorkerHandle, modelBytes: Uint8Array, wasmPath: string | undefined,
-              private readonly options: PredictOptions) {
+              private readonly options: PredictOptions, engine: WorkerEngine) {
     super(handle, CLOSED);
     const copy = new Uint8Array(modelBytes); // a copy, transferred: each worker owns its own (Buffer.slice would share)
-    this.ready = this.guard(this.api.init(transfer(copy, [copy.buffer]), wasmPath));
+    this.ready = this.guard(this.api.init(transfer(copy, [copy.buffer]), wasmPath, engine));
     this.ready.catch(() => { /* surfaced by the calls that await it */ });
   }
 
@@ -54,12 +63,15 @@ class Slot extends RemoteWorker<PredictWorkerApi> {
 export class PredictPool {
   readonly config: { outputs: number; property: string };
   readonly size: number;
+  /** What runs the dense layers in the workers (the first worker's engine description), e.g. for a bench. */
+  engine = "";
   private readonly slots: Slot[] = [];
   private readonly chunkSize: number;
   private readonly perWorker: number;
   private readonly spawn: SpawnWorker;
   private readonly wasmPath: string | undefined;
   private readonly predictOptions: PredictOptions;
+  private readonly workerEngine: WorkerEngine;
   private closed = false;
   /** A worker used only for retries, so that one failing molecule cannot take others down with it. */
   private quarantine: Slot | null = null;
@@ -73,6 +85,7 @@ export class PredictPool {
     this.perWorker = Math.max(1, Math.floor(options.inFlightPerWorker ?? 2));
     this.spawn = options.spawn ?? spawnWorker;
     this.wasmPath = options.tfjsWasmPath ?? defaultTfjsWasmPath;
+    this.workerEngine = { choice: options.engine ?? "wasm", threads: Math.max(1, Math.floor(options.threads ?? 1)) };
     // Only the prediction options cross to the workers (spawn, a function, could not be cloned).
     this.predictOptions = { strict: options.strict ?? false };
     if (options.modelName !== undefined) this.predictOptions.modelName = options.modelName;
@@ -84,7 +97,7 @@ export class PredictPool {
   static async create(modelBytes: Uint8Array, options: PoolOptions = {}): Promise<PredictPool> {
     const pool = new PredictPool(new Uint8Array(modelBytes), options);
     try {
-      await pool.addSlot().ready;
+      pool.engine = await pool.addSlot().ready;
     } catch (e) {
       await pool.close();
       throw e;
@@ -94,7 +107,7 @@ export class PredictPool {
 
   private addSlot(index = this.slots.length): Slot {
     void this.slots[index]?.close(); // a dead worker being replaced: release its proxy too
-    const slot = new Slot(this.spawn(), this.modelBytes, this.wasmPath, this.predictOptions);
+    const slot = new Slot(this.spawn(), this.modelBytes, this.wasmPath, this.predictOptions, this.workerEngine);
     this.slots[index] = slot;
     return slot;
   }
@@ -119,7 +132,7 @@ export class PredictPool {
       if (this.closed) return failed(m, new Error(CLOSED));
       if (!this.quarantine || this.quarantine.dead) {
         void this.quarantine?.close();
-        this.quarantine = new Slot(this.spawn(), this.modelBytes, this.wasmPath, this.predictOptions);
+        this.quarantine = new Slot(this.spawn(), this.modelBytes, this.wasmPath, this.predictOptions, this.workerEngine);
       }
       try {
         return (await this.quarantine.predict([m]))[0]!;

@@ -37,8 +37,9 @@ export const forbidden: IForbiddenRuleType[] = [
   },
   {
     name: "native-engine-only-from-the-node-edge", severity: "error",
-    comment: "onnxruntime-node (the optional native engine) is reached only through src/node/nativeEngine.ts, from cli/ and node/",
-    from: { path: "^src/", pathNot: ["^src/(cli|node)/"] },
+    comment: "onnxruntime-node (the optional native engine) is reached only through src/node/nativeEngine.ts, from cli/, node/ " +
+      "and the Node prediction worker's entry (each worker runs its own session)",
+    from: { path: "^src/", pathNot: ["^src/(cli|node)/", "^src/workers/workerNode\\.ts$"] },
     to: { path: ["^src/node/nativeEngine\\.ts$", "onnxruntime"] },
   },
 ];

@@ -1,5 +1,8 @@
-// `qdf predict --engine` and `qdf --version`: native agrees with wasm, a missing onnxruntime-node is a clear error.
+// `qdf predict --engine` and `qdf --version`: native agrees with wasm for every --workers (failed molecules included),
+// a missing onnxruntime-node is a clear error.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -33,6 +36,36 @@ test("--engine native and auto give wasm's ids in its order, values within 1e-4 
   }
 });
 
+// 30 val molecules of up to 14 atoms with a broken block and an unseen element among them (each fails alone).
+const tmp = mkdtempSync(join(tmpdir(), "qdf-engine-"));
+const MIXED = join(tmp, "mixed.txt");
+const blocks = readFileSync(sharedPath("data", "QM9under14atoms_atomizationenergy_eV", "val.txt"), "utf8").split(/\n\s*\n/).slice(0, 30);
+blocks.splice(5, 0, "broken_block\nC 0 0\n-1.0");
+blocks.splice(12, 0, "silane\nSi 0 0 0\nH 0.85 0.85 0.85\nH -0.85 -0.85 0.85\nH -0.85 0.85 -0.85\nH 0.85 -0.85 -0.85\n-13.0");
+writeFileSync(MIXED, blocks.join("\n\n") + "\n");
+
+test("--engine native with --workers 0, 1 and 2 (1 and 2 threads): wasm's rows, errors included, values within 1e-4 eV", () => {
+  const wasm = qdf(["predict", "--engine", "wasm", "--workers", "0", MIXED]);
+  assert.is(wasm.code, 1, wasm.stderr); // the two bad molecules
+  const expected = table(wasm.stdout);
+  assert.is(expected.length, 32);
+  assert.ok(expected[5]!.error && expected[12]!.error!.includes("Si"), `${expected[5]!.error} / ${expected[12]!.error}`);
+  for (const [workers, threads] of [["0", "2"], ["1", "1"], ["2", "1"], ["2", "2"]] as const) {
+    const label = `--workers ${workers} --threads ${threads}`;
+    const r = qdf(["predict", "--engine", "native", "--workers", workers, "--threads", threads, MIXED]);
+    assert.is(r.code, 1, `${label}: ${r.stderr}`);
+    const rows = table(r.stdout);
+    assert.equal(rows.map((x) => x.id), expected.map((x) => x.id), label);
+    rows.forEach((row, i) => {
+      const want = expected[i]!;
+      assert.is(row.error, want.error, `${label}: ${row.id}'s error`);
+      assert.is(row.predicted_eV === "", want.predicted_eV === "", `${label}: ${row.id} has a value in one table only`);
+      const d = Math.abs(Number(row.predicted_eV) - Number(want.predicted_eV));
+      assert.ok(d <= 1e-4, `${label}: ${row.id} differs by ${d} eV`);
+    });
+  }
+});
+
 test("without onnxruntime-node: --engine native fails naming the install command, auto falls back to wasm", () => {
   const env = { QDF_ONNXRUNTIME_DIR: join(repoRoot, "no-such-folder") };
   const r = qdf(["predict", "--engine", "native", INPUT], env);
@@ -52,5 +85,7 @@ test("--engine must be auto, wasm or native", () => {
   assert.is(r.code, 2);
   assert.match(r.stderr, /--engine/);
 });
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test.run();

@@ -1,6 +1,7 @@
 // The native dense engine (onnxruntime-node) against tfjs-wasm: the whole QM9under14 val set, same ids, same order,
-// values within 1e-4 eV. Native runs in process with 1 and 2 intra-op threads (qdf predict runs it so, whatever
-// --workers), against the wasm worker pool with 2 workers (test/workers/pool.test.ts shows any --workers is the same).
+// values within 1e-4 eV. Native runs in process with 1 and 2 intra-op threads (qdf predict --workers 0) and in a pool
+// of 2 workers with a session of 1 thread each (--workers 2), against the wasm worker pool with 2 workers
+// (test/workers/pool.test.ts shows any --workers is the same for wasm).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -67,6 +68,13 @@ test("val set: native (1 and 2 threads, in process) = wasm pool (2 workers) with
   } finally {
     setDenseEngine(wasmDenseEngine);
     model.dispose();
+  }
+  const nativePool = await PredictPool.create(bytes, { workers: 2, engine: "native" });
+  try {
+    assert.match(nativePool.engine, /^native \(onnxruntime-node 1\.30\.0, 1 intra-op thread\)$/);
+    compare("native pool, 2 workers x 1 thread vs wasm", wasm, values(await nativePool.predict(molecules())));
+  } finally {
+    await nativePool.close();
   }
 });
 
