@@ -38,7 +38,7 @@ export const wasmDenseEngine: DenseEngine = {
 
 let selected: DenseEngine = wasmDenseEngine;
 
-/** What `--engine` may say: wasm; native (onnxruntime-node, Node only); auto (native where it is installed). */
+/** What `--engine` may say: wasm; native (Node only: src/node/nativeEngine.ts); auto (native where it is installed). */
 export const ENGINE_CHOICES = ["auto", "wasm", "native"] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 

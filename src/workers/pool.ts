@@ -22,7 +22,7 @@ export interface PoolOptions extends PredictOptions {
   /** Starts a worker (default: the platform's); tests use it to inject failing workers. */
   spawn?: SpawnWorker;
   /**
-   * The dense engine in each worker (default wasm): native gives every worker its own onnxruntime-node session
+   * The dense engine in each worker (default wasm): native gives every worker its own native session
    * (Node only: a browser worker refuses it); auto, native where it is installed.
    */
   engine?: EngineChoice;
