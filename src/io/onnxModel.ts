@@ -1,4 +1,5 @@
-// An ONNX model (ir_version 8, opset 13) of a chain of dense ReLU layers, written from plain weights in memory.
+// ONNX models (ir_version 8, opset 13) written in memory: a chain of dense ReLU layers from plain weights, and one
+// matrix product of two inputs.
 import { ProtoWriter } from "./protobufWriter.js";
 
 /** One dense layer, W [out, in] row-major as torch.nn.Linear stores it, b [out]. */
@@ -39,13 +40,22 @@ function initializer(name: string, dims: number[], values: Float32Array): ProtoW
   return t.int(TENSOR.dataType, FLOAT).string(TENSOR.name, name).bytes(TENSOR.rawData, littleEndian(values));
 }
 
-/** A float tensor [rows, width] whose first dimension is dynamic (any number of field points). */
-function valueInfo(name: string, width: number): ProtoWriter {
-  const shape = new ProtoWriter()
-    .message(SHAPE.dim, new ProtoWriter().string(DIM.param, "rows"))
-    .message(SHAPE.dim, new ProtoWriter().int(DIM.value, width));
+/** A float tensor of these dims: a number is fixed, a string a dynamic dimension of that name. */
+function valueInfo(name: string, dims: (number | string)[]): ProtoWriter {
+  const shape = new ProtoWriter();
+  for (const d of dims) shape.message(SHAPE.dim, typeof d === "number" ? new ProtoWriter().int(DIM.value, d) : new ProtoWriter().string(DIM.param, d));
   const tensor = new ProtoWriter().int(TENSOR_TYPE.elemType, FLOAT).message(TENSOR_TYPE.shape, shape);
   return new ProtoWriter().string(VALUE_INFO.name, name).message(VALUE_INFO.type, new ProtoWriter().message(TYPE.tensorType, tensor));
+}
+
+/** The ModelProto around a graph (ir_version 8, opset 13). */
+function modelProto(graph: ProtoWriter): Uint8Array {
+  return new ProtoWriter()
+    .int(MODEL.irVersion, 8)
+    .string(MODEL.producerName, "qdf-wasm")
+    .message(MODEL.opsetImport, new ProtoWriter().string(OPSET.domain, "").int(OPSET.version, 13))
+    .message(MODEL.graph, graph)
+    .finish();
 }
 
 function node(opType: string, name: string, inputs: string[], outputs: string[], ints: Record<string, number> = {}): ProtoWriter {
@@ -78,12 +88,20 @@ export function denseReluModel(layers: OnnxDenseLayer[]): Uint8Array {
     graph.message(GRAPH.node, node("Relu", `relu${l}`, [y], [h]));
     x = h;
   });
-  graph.message(GRAPH.input, valueInfo(ONNX_INPUT, layers[0]!.inputs));
-  graph.message(GRAPH.output, valueInfo(ONNX_OUTPUT, layers[layers.length - 1]!.outputs));
-  return new ProtoWriter()
-    .int(MODEL.irVersion, 8)
-    .string(MODEL.producerName, "qdf-wasm")
-    .message(MODEL.opsetImport, new ProtoWriter().string(OPSET.domain, "").int(OPSET.version, 13))
-    .message(MODEL.graph, graph)
-    .finish();
+  graph.message(GRAPH.input, valueInfo(ONNX_INPUT, ["rows", layers[0]!.inputs]));
+  graph.message(GRAPH.output, valueInfo(ONNX_OUTPUT, ["rows", layers[layers.length - 1]!.outputs]));
+  return modelProto(graph);
+}
+
+/** The names of the product graph's inputs, a [rows, inner] and b [inner, cols], and of its output a b. */
+export const ONNX_PRODUCT = { a: "a", b: "b", out: "ab" } as const;
+
+/** a b for two float inputs of any (compatible) sizes, one MatMul: the serialized ModelProto. */
+export function matMulModel(): Uint8Array {
+  const graph = new ProtoWriter().string(GRAPH.name, "qdf_product")
+    .message(GRAPH.node, node("MatMul", "matmul", [ONNX_PRODUCT.a, ONNX_PRODUCT.b], [ONNX_PRODUCT.out]))
+    .message(GRAPH.input, valueInfo(ONNX_PRODUCT.a, ["rows", "inner"]))
+    .message(GRAPH.input, valueInfo(ONNX_PRODUCT.b, ["inner", "cols"]))
+    .message(GRAPH.output, valueInfo(ONNX_PRODUCT.out, ["rows", "cols"]));
+  return modelProto(graph);
 }

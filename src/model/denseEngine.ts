@@ -1,6 +1,7 @@
 // The engine that runs the frozen functional's dense ReLU layers: tfjs-wasm (everywhere), or a native one in Node.
 import type { Float32Tensor } from "./config.js";
 import { FrozenDense, functionalHiddenFrozen } from "./functional.js";
+import { orbitalProducts } from "./lcao.js";
 
 /** One dense layer's weights as the model file holds them: W [out, in] (torch's layout), b [out]. */
 export interface DenseWeights {
@@ -21,6 +22,8 @@ export interface DenseEngine {
   /** More detail: the library and its version, threads. */
   readonly description: string;
   stack(layers: DenseWeights[]): DenseStack;
+  /** a b for a f32 [rows * inner] and b f32 [inner * cols] (the LCAO's B C): f32 [rows * cols]. */
+  product(a: Float32Array, b: Float32Array, rows: number, cols: number): Float32Array;
 }
 
 /** tfjs-backend-wasm's fused matmuls (the frozen path as it always was). */
@@ -34,6 +37,7 @@ export const wasmDenseEngine: DenseEngine = {
       dispose: () => frozen.forEach((f) => f.dispose()),
     };
   },
+  product: orbitalProducts,
 };
 
 let selected: DenseEngine = wasmDenseEngine;

@@ -1,10 +1,10 @@
 // The forward pass with frozen weights for prediction: basis -> LCAO -> functional -> readout -> E, each stage's
-// frozen form (plain arrays between stages; the functional's layers in the chosen dense engine, denseEngine.ts),
-// composed once here.
+// frozen form (plain arrays between stages; the functional's layers and the LCAO's B C in the chosen dense engine,
+// denseEngine.ts), composed once here.
 import type { QdfConfig, Weights } from "./config.js";
 import type { FieldFeatures } from "./features.js";
 import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta } from "./basis.js";
-import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalProducts } from "./lcao.js";
+import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors } from "./lcao.js";
 import { propertyHeadFrozen } from "./functional.js";
 import { denseEngine, type DenseEngine, type DenseStack } from "./denseEngine.js";
 import { readoutOfSums } from "./readout.js";
@@ -47,7 +47,7 @@ export class FrozenModel {
   orbitals(f: FieldFeatures): Float32Array {
     const D = this.config.dim;
     const basis = basisFrozen(f, this.zeta).values;
-    return molecularOrbitalsFrozen(basis, this.coefficients(f), f.nField, D, f.nElectrons);
+    return molecularOrbitalsFrozen(basis, this.coefficients(f), f.nField, D, f.nElectrons, this.engine.product);
   }
 
   private coefficients(f: FieldFeatures): Float32Array {
@@ -84,7 +84,7 @@ export class FrozenModel {
     const eachChunk = (work: (psi: Float32Array, rows: number) => void) => {
       for (let start = 0; start < f.nField; start += chunkRows) {
         const end = Math.min(f.nField, start + chunkRows);
-        work(orbitalProducts(basisRowsFrozen(f, zeta, norms, start, end), C, end - start, D), end - start);
+        work(this.engine.product(basisRowsFrozen(f, zeta, norms, start, end), C, end - start, D), end - start);
       }
     };
     const squares = new Float64Array(D);

@@ -123,10 +123,13 @@ export function orbitalFactors(sumSquares: Float64Array, nElectrons: number, D: 
   return Float32Array.from(sumSquares, (s) => orbitalFactor(Math.sqrt(s), nElectrons, D));
 }
 
-/** Frozen: Psi f32 [nField * D] (B C with each column times orbitalFactor of its norm, in float32). */
+/**
+ * Frozen: Psi f32 [nField * D] (B C with each column times orbitalFactor of its norm, in float32); `product` computes
+ * B C (default tfjs-wasm's matmul; a dense engine's, model/denseEngine.ts).
+ */
 export function molecularOrbitalsFrozen(basis: Float32Array, coefficients: Float32Array, nField: number, D: number,
-                                        nElectrons: number): Float32Array {
-  const psi = orbitalProducts(basis, coefficients, nField, D);
+                                        nElectrons: number, product = orbitalProducts): Float32Array {
+  const psi = product(basis, coefficients, nField, D);
   scaleColumnsByNorm(psi, nField, (norm) => orbitalFactor(norm, nElectrons, D));
   return psi;
 }

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { denseReluModel, ONNX_INPUT, ONNX_OUTPUT } from "../io/onnxModel.js";
+import { denseReluModel, matMulModel, ONNX_INPUT, ONNX_OUTPUT, ONNX_PRODUCT } from "../io/onnxModel.js";
 import {
   ENGINE_CHOICES, setDenseEngine, wasmDenseEngine, type DenseEngine, type DenseStack, type EngineChoice,
 } from "../model/denseEngine.js";
@@ -91,32 +91,53 @@ export async function nativeEngineStatus(): Promise<string> {
   }
 }
 
-/** An engine running each model's layers as one ONNX graph (Gemm + Relu per layer) with `threads` intra-op threads. */
+/** A session of `bytes` (an ONNX model) with `threads` intra-op threads. */
+function session(ort: OnnxRuntime, bytes: Uint8Array, threads: number): BindingSession {
+  const s = new ort.Session();
+  s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
+    intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all",
+    // Idle threads sleep instead of spinning: on a shared machine spinning burnt the CPU it saved (val set, same
+    // load: 123 molecules/s and 6.1 ms CPU per molecule without it, 64/s and 11.9 ms with it).
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  });
+  return s;
+}
+
+/**
+ * An engine running each model's layers as one ONNX graph (Gemm + Relu per layer) with `threads` intra-op threads,
+ * and the LCAO's B C as a MatMul graph (in tfjs-wasm that product, with a new right-hand matrix each molecule, ran at
+ * ~6 GFLOP/s: 6.8 ms of a molecule's ~11 ms CPU once the layers were native).
+ */
 export function nativeDenseEngine(ort: OnnxRuntime, threads: number): DenseEngine {
+  let products: BindingSession | null = null; // built at the first product, kept for the thread's life
   return {
     name: "native",
     description: `native (onnxruntime-node ${ort.version}, ${threads} intra-op thread${threads === 1 ? "" : "s"})`,
     stack(layers): DenseStack {
       if (layers.length === 0) return { hidden: (x) => x, dispose: () => {} };
-      const bytes = denseReluModel(layers.map((l) => ({
+      const run = session(ort, denseReluModel(layers.map((l) => ({
         weight: l.weight.data, bias: l.bias.data, outputs: l.weight.shape[0]!, inputs: l.weight.shape[1]!,
-      })));
-      const session = new ort.Session();
-      session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
-        intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all",
-        // Idle threads sleep instead of spinning: on a shared machine spinning burnt the CPU it saved (val set, same
-        // load: 123 molecules/s and 6.1 ms CPU per molecule without it, 64/s and 11.9 ms with it).
-        extra: { session: { intra_op: { allow_spinning: "0" } } },
-      });
+      }))), threads);
       const inputs = layers[0]!.weight.shape[1]!;
       return {
         hidden(x, rows) {
           if (x.length !== rows * inputs) throw new Error(`native engine: ${x.length} values are not ${rows} rows of ${inputs}`);
-          const out = session.run({ [ONNX_INPUT]: new ort.Tensor("float32", x, [rows, inputs]) }, { [ONNX_OUTPUT]: null }, {});
+          const out = run.run({ [ONNX_INPUT]: new ort.Tensor("float32", x, [rows, inputs]) }, { [ONNX_OUTPUT]: null }, {});
           return out[ONNX_OUTPUT]!.data;
         },
-        dispose: () => session.dispose(),
+        dispose: () => run.dispose(),
       };
+    },
+    product(a, b, rows, cols) {
+      const inner = b.length / cols;
+      if (a.length !== rows * inner || !Number.isInteger(inner)) {
+        throw new Error(`native engine: a product of ${a.length} and ${b.length} values is not [${rows}, k] x [k, ${cols}]`);
+      }
+      products ??= session(ort, matMulModel(), threads);
+      const out = products.run({
+        [ONNX_PRODUCT.a]: new ort.Tensor("float32", a, [rows, inner]), [ONNX_PRODUCT.b]: new ort.Tensor("float32", b, [inner, cols]),
+      }, { [ONNX_PRODUCT.out]: null }, {});
+      return out[ONNX_PRODUCT.out]!.data;
     },
   };
 }
