@@ -1,5 +1,6 @@
 // The web page's script: models (shipped or chosen), molecules pasted or uploaded, predictions in workers, the table,
 // the parity plot and the selected molecule's density in 3D.
+import { $, saveText } from "./dom.js";
 import type { Molecule } from "../src/chem/molecule.js";
 import type { InputItem, ParseItem } from "../src/chem/parse.js";
 import { meanAbsoluteError } from "../src/api/predict.js";
@@ -15,7 +16,6 @@ import { PageInput } from "./pageInput.js";
 import { drawParity, markParity, type ParityPoint } from "./parityPlot.js";
 import { ResultsTable, type TableUnit } from "./resultsTable.js";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const body = document.body;
 const modelList = $<HTMLUListElement>("models");
 const modelFile = $<HTMLInputElement>("modelFile");
@@ -387,11 +387,7 @@ downloadButton.addEventListener("click", () => {
   };
   const format = downloadFormat.value as TableFormat;
   const text = tableHeader(layout, format) + run.results.map((r) => tableRow(r, layout, format)).join("");
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type: format === "csv" ? "text/csv" : format === "jsonl" ? "application/jsonl" : "text/tab-separated-values" }));
-  a.download = `predictions.${format}`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  saveText(`predictions.${format}`, text, format === "csv" ? "text/csv" : format === "jsonl" ? "application/jsonl" : "text/tab-separated-values");
 });
 
 void preload();

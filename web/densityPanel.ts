@@ -1,9 +1,9 @@
 // The page's 3D panel: the selected molecule, rho from the page's model as an isosurface, isovalue, cube in and out.
+import { $, saveText } from "./dom.js";
 import type { Molecule } from "../src/chem/molecule.js";
 import { DensityClient, type DensityResult } from "./densityClient.js";
 import { MoleculeView } from "./moleculeView.js";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export class DensityPanel {
   private readonly viewerEl = $<HTMLDivElement>("viewer");
@@ -143,10 +143,6 @@ export class DensityPanel {
 
   private saveCube(): void {
     if (!this.cube) return;
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(new Blob([this.cube.text], { type: "chemical/x-cube" }));
-    a.download = /\.cube?$/.test(this.cube.name) ? this.cube.name : `${this.cube.name}.cube`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    saveText(/\.cube?$/.test(this.cube.name) ? this.cube.name : `${this.cube.name}.cube`, this.cube.text, "chemical/x-cube");
   }
 }

@@ -1,6 +1,7 @@
 // The page's descriptor panel: each input molecule's quantum deep descriptor (as `qdf descriptor`) computed in
 // workers, and with an accepted transfer head its property (as `qdf transfer predict`); shown compactly, downloaded
 // as the CLI's TSV tables, the molecules without a value listed.
+import { $, saveText } from "./dom.js";
 import type { ParseItem } from "../src/chem/parse.js";
 import { formatXyz } from "../src/chem/xyzWrite.js";
 import { sha256Hex } from "../src/io/sha256.js";
@@ -14,7 +15,6 @@ import { DescriptorTable } from "./descriptorTable.js";
 import type { PageInput } from "./pageInput.js";
 import { TransferPanel } from "./transferPanel.js";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export interface PanelModel { name: string; bytes: Uint8Array; config: ModelSummary }
 
@@ -33,13 +33,6 @@ function modelSha256(bytes: Uint8Array): string {
   return h;
 }
 
-function save(name: string, text: string): void {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type: "text/tab-separated-values" }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
 
 export class DescriptorPanel {
   private readonly root = $<HTMLFieldSetElement>("qdd");
@@ -194,19 +187,19 @@ export class DescriptorPanel {
   private downloadDescriptors(): void {
     const run = this.run;
     if (!run) return;
-    save("descriptors.tsv", descriptorTableHeader(run.names) + run.results.map((r) => descriptorTableRow(r, run.names)).join(""));
+    saveText("descriptors.tsv", descriptorTableHeader(run.names) + run.results.map((r) => descriptorTableRow(r, run.names)).join(""));
   }
 
   /** The molecules the last run described, in 3D, as `qdf embed --out FILE.xyz` writes them (SMILES as built here). */
   private downloadXyz(): void {
     const run = this.run;
-    if (run) save("molecules.xyz", run.items.flatMap((it) => ("molecule" in it ? [formatXyz(it.molecule)] : [])).join(""));
+    if (run) saveText("molecules.xyz", run.items.flatMap((it) => ("molecule" in it ? [formatXyz(it.molecule)] : [])).join(""));
   }
 
   /** The table `qdf transfer predict --head HEAD INPUT` writes. */
   private downloadHead(): void {
     const run = this.run, head = this.runHead();
     if (!run || !head) return;
-    save(`predicted_${head.target}.tsv`, headTableHeader(head) + run.results.map((r) => headTableRow(head, r)).join(""));
+    saveText(`predicted_${head.target}.tsv`, headTableHeader(head) + run.results.map((r) => headTableRow(head, r)).join(""));
   }
 }

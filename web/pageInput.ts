@@ -1,9 +1,9 @@
 // The molecules the page's runs share: the pasted or chosen text parsed by the library, SMILES built in 3D in workers
 // (openchemlib in an EmbedPool, with the CLI's --oligomer rule), the worker count.
+import { $ } from "./dom.js";
 import { iterateInputItems, type InputItem, type ParseItem } from "../src/chem/parse.js";
 import { EmbedPool } from "../src/workers/embedPool.js";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** Called while SMILES are built: items done of all, and how many of them are SMILES. */
 export type EmbedProgress = (done: number, total: number, smiles: number) => void;

@@ -1,9 +1,9 @@
 // The page's transfer head: a head file from `qdf transfer fit` loaded, checked against the chosen model's SHA-256
 // (refused, naming both hashes, when it was fitted on another model), and its target, units and fold scores shown.
+import { $ } from "./dom.js";
 import { parseHead, type TransferHead } from "../src/transfer/head.js";
 import { headModelMismatch } from "../src/transfer/headTable.js";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** A score as the page prints it: 4 significant digits. */
 const score = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : "-");
