@@ -13,6 +13,12 @@ export interface DenseWeights {
 export interface DenseStack {
   /** relu(... relu(x W0^T + b0) ...) on x f32 [rows * in]: the last layer's output f32 [rows * out]. */
   hidden(x: Float32Array, rows: number): Float32Array;
+  /**
+   * Where an engine does a whole field at once (native): the column sums f64 [out] of the last layer over the field
+   * points of Psi, from B f32 [rows * nOrb] and normalised C f32 [nOrb * in], Psi's columns normalised and times
+   * `scale` (model/lcao.ts, molecularOrbitalsFrozen), all in one call.
+   */
+  fieldSums?(basis: Float32Array, coefficients: Float32Array, rows: number, scale: number): Float64Array;
   dispose(): void;
 }
 

@@ -4,7 +4,7 @@
 import type { QdfConfig, Weights } from "./config.js";
 import type { FieldFeatures } from "./features.js";
 import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta } from "./basis.js";
-import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors } from "./lcao.js";
+import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalScale } from "./lcao.js";
 import { propertyHeadFrozen } from "./functional.js";
 import { denseEngine, type DenseEngine, type DenseStack } from "./denseEngine.js";
 import { readoutOfSums } from "./readout.js";
@@ -74,6 +74,11 @@ export class FrozenModel {
    * would grow with the molecule); the result is the unchunked one.
    */
   hiddenSums(f: FieldFeatures, chunkRows = f.nField, visit?: (psi: Float32Array, rows: number) => void): Float64Array {
+    if (chunkRows >= f.nField && !visit && this.functional.fieldSums) {
+      // The engine does the LCAO, the layers and the sums in one call (the native engine's field graph).
+      const basis = basisFrozen(f, this.zeta).values;
+      return this.functional.fieldSums(basis, this.coefficients(f), f.nField, orbitalScale(f.nElectrons, this.config.dim));
+    }
     if (chunkRows >= f.nField) {
       const psi = this.orbitals(f);
       visit?.(psi, f.nField);

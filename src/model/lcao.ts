@@ -9,9 +9,14 @@ import type { MoleculeFeatures } from "./features.js";
 /** torch's F.normalize floor on a norm. */
 export const EPS = 1e-12;
 
+/** The scale of Psi's normalised columns: sqrt(N_elec / D) (method.md, step 3). */
+export function orbitalScale(nElectrons: number, dim: number): number {
+  return Math.sqrt(nElectrons / dim);
+}
+
 /** The factor on Psi's column k: sqrt(N_elec / D) / max(||(B C)[:, k]||, 1e-12) (method.md, step 3). */
 export function orbitalFactor(norm: number, nElectrons: number, dim: number): number {
-  return Math.sqrt(nElectrons / dim) / Math.max(norm, EPS);
+  return orbitalScale(nElectrons, dim) / Math.max(norm, EPS);
 }
 
 // ---- taped --------------------------------------------------------------------------------------------------------
@@ -83,7 +88,7 @@ export function coefficientBlocks(coefficient: tf.Tensor2D, batch: MoleculeFeatu
 export function molecularOrbitals(basis: tf.Tensor2D, coefficients: tf.Tensor2D, nElectrons: number): tf.Tensor2D {
   const psi = tf.matMul(basis, coefficients);
   const dim = coefficients.shape[1];
-  return tf.mul(normalizeColumns(psi as tf.Tensor2D), Math.sqrt(nElectrons / dim));
+  return tf.mul(normalizeColumns(psi as tf.Tensor2D), orbitalScale(nElectrons, dim));
 }
 
 // ---- frozen -------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 import { fusedMatMul } from "../kernels/tfjsWasmHeap.js";
 import type { DenseLayer } from "./functional.js";
-import { EPS, unfloored } from "./lcao.js";
+import { EPS, orbitalScale, unfloored } from "./lcao.js";
 
 type T2 = tf.Tensor2D;
 
@@ -19,7 +19,7 @@ type T2 = tf.Tensor2D;
  * basis [N, nOrb], coefficients [nOrb, D] (normalised over rows), layer W [D', D], b [D'].
  */
 export function firstLayerFromBasis(basis: T2, coefficients: T2, nElectrons: number, layer: DenseLayer): T2 {
-  const s = Math.sqrt(nElectrons / coefficients.shape[1]);
+  const s = orbitalScale(nElectrons, coefficients.shape[1]);
   const op = customOp((B: T2, C: T2, W: T2, b: T2, save: tf.GradSaveFunc) => {
     const Bt = transposeT(B);
     const GC = tf.matMul(tf.matMul(Bt, B), C);

@@ -5,7 +5,9 @@ import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { denseReluModel, matMulModel, ONNX_INPUT, ONNX_OUTPUT, ONNX_PRODUCT } from "../io/onnxModel.js";
+import { denseReluModel, matMulModel, ONNX_INPUT, ONNX_OUTPUT, ONNX_PRODUCT, type OnnxDenseLayer } from "../io/onnxModel.js";
+import { fieldSumsModel, ONNX_FIELD } from "../io/onnxFieldModel.js";
+import { EPS } from "../model/lcao.js";
 import {
   ENGINE_CHOICES, setDenseEngine, wasmDenseEngine, type DenseEngine, type DenseStack, type EngineChoice,
 } from "../model/denseEngine.js";
@@ -17,7 +19,7 @@ export const ONNXRUNTIME_INSTALL = `npm i onnxruntime-node@${ONNXRUNTIME_VERSION
 export { ENGINE_CHOICES, type EngineChoice };
 
 interface OrtTensor {
-  data: Float32Array;
+  data: Float32Array | Float64Array;
   dims: readonly number[];
 }
 /** onnxruntime-node's native session (its binding, whose run is synchronous: the public API wraps it in a Promise). */
@@ -29,7 +31,7 @@ interface BindingSession {
 interface OnnxRuntime {
   version: string;
   dir: string;
-  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => OrtTensor;
+  Tensor: new (type: "float32" | "float64", data: Float32Array | Float64Array, dims: number[]) => OrtTensor;
   Session: new () => BindingSession;
 }
 
@@ -115,17 +117,33 @@ export function nativeDenseEngine(ort: OnnxRuntime, threads: number): DenseEngin
     description: `native (onnxruntime-node ${ort.version}, ${threads} intra-op thread${threads === 1 ? "" : "s"})`,
     stack(layers): DenseStack {
       if (layers.length === 0) return { hidden: (x) => x, dispose: () => {} };
-      const run = session(ort, denseReluModel(layers.map((l) => ({
+      const onnx: OnnxDenseLayer[] = layers.map((l) => ({
         weight: l.weight.data, bias: l.bias.data, outputs: l.weight.shape[0]!, inputs: l.weight.shape[1]!,
-      }))), threads);
-      const inputs = layers[0]!.weight.shape[1]!;
+      }));
+      const inputs = onnx[0]!.inputs;
+      // Each graph is built at its first use: chunked fields and descriptors use the layers, whole fields the other.
+      let layerRun: BindingSession | null = null, fieldRun: BindingSession | null = null;
       return {
         hidden(x, rows) {
           if (x.length !== rows * inputs) throw new Error(`native engine: ${x.length} values are not ${rows} rows of ${inputs}`);
-          const out = run.run({ [ONNX_INPUT]: new ort.Tensor("float32", x, [rows, inputs]) }, { [ONNX_OUTPUT]: null }, {});
-          return out[ONNX_OUTPUT]!.data;
+          layerRun ??= session(ort, denseReluModel(onnx), threads);
+          const out = layerRun.run({ [ONNX_INPUT]: new ort.Tensor("float32", x, [rows, inputs]) }, { [ONNX_OUTPUT]: null }, {});
+          return out[ONNX_OUTPUT]!.data as Float32Array;
         },
-        dispose: () => run.dispose(),
+        fieldSums(basis, coefficients, rows, scale) {
+          const orbitals = coefficients.length / inputs;
+          if (!Number.isInteger(orbitals) || basis.length !== rows * orbitals) {
+            throw new Error(`native engine: a field of ${basis.length} basis and ${coefficients.length} coefficient values is not [${rows}, k] x [k, ${inputs}]`);
+          }
+          fieldRun ??= session(ort, fieldSumsModel(onnx, EPS), threads);
+          const out = fieldRun.run({
+            [ONNX_FIELD.basis]: new ort.Tensor("float32", basis, [rows, orbitals]),
+            [ONNX_FIELD.coefficients]: new ort.Tensor("float32", coefficients, [orbitals, inputs]),
+            [ONNX_FIELD.scale]: new ort.Tensor("float64", Float64Array.of(scale), [1]),
+          }, { [ONNX_FIELD.sums]: null }, {});
+          return out[ONNX_FIELD.sums]!.data as Float64Array;
+        },
+        dispose: () => { layerRun?.dispose(); fieldRun?.dispose(); },
       };
     },
     product(a, b, rows, cols) {
@@ -137,7 +155,7 @@ export function nativeDenseEngine(ort: OnnxRuntime, threads: number): DenseEngin
       const out = products.run({
         [ONNX_PRODUCT.a]: new ort.Tensor("float32", a, [rows, inner]), [ONNX_PRODUCT.b]: new ort.Tensor("float32", b, [inner, cols]),
       }, { [ONNX_PRODUCT.out]: null }, {});
-      return out[ONNX_PRODUCT.out]!.data;
+      return out[ONNX_PRODUCT.out]!.data as Float32Array;
     },
   };
 }
