@@ -23,3 +23,12 @@ export function matmulCeiling(rows = 729, dim = 250, seconds = 2): number {
 export function predictFlops(nField: number, nOrb: number, dim: number, layers: number, outputs: number): number {
   return 2 * nField * nOrb * dim + layers * 2 * nField * dim * dim + 2 * dim * outputs;
 }
+
+/**
+ * Floating-point work the native field graph does for one molecule (io/onnxFieldModel.ts): B C for the norms, the
+ * first layer reassociated as B (C F W0^T), the other layers; fewer than predictFlops when nOrb < dim.
+ */
+export function fieldGraphFlops(nField: number, nOrb: number, dim: number, layers: number, outputs: number): number {
+  return 2 * nField * nOrb * dim + 2 * nOrb * dim * dim + 2 * nField * nOrb * dim + (layers - 1) * 2 * nField * dim * dim +
+    2 * dim * outputs;
+}
