@@ -15,7 +15,8 @@ import { addColumnSquares, addColumnSums, columnSums, multiplyColumns } from "..
  * are gathered and normalised in JS; Psi's column norms (float64), its scaling and the readout's column sums are done
  * by SIMD kernels on the matrices read back from tfjs. That is cheaper than tfjs-wasm's axis-0 reductions or a
  * ones-row matmul, which repack a fresh right-hand matrix on every call, whereas the layers' weights stay packed in
- * XNNPACK's cache. Molecules go one at a time: stacking them made the matmuls slower (cache).
+ * XNNPACK's cache. Molecules go one at a time: stacking them made the matmuls slower (cache). An engine with
+ * fieldSums (native) takes a whole field's LCAO, layers and sums in one call instead (io/onnxFieldModel.ts).
  */
 export class FrozenModel {
   private readonly coefficient: Float32Array;
