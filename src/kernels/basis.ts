@@ -1,4 +1,5 @@
-// Typed wrappers of the basis kernels (assembly/basis.ts): distances, normalised Gaussian-type values, d/dzeta.
+// Typed wrappers of the basis kernels (assembly/basis.ts): distances, normalised Gaussian-type values (from distances
+// or straight from field points and orbital centres), d/dzeta.
 import { Scratch } from "./instance.js";
 
 /** Distances f32 [nPoints * nCentres] from points f64 [nPoints * 3] to centres f64 [nCentres * 3]; 0 -> 1e6. */
@@ -29,33 +30,67 @@ export function basisValues(dist: Float32Array, q: Float32Array, zeta: Float32Ar
   return { values: s.f32(o, nPoints * nOrb), norms: s.f32(n, nOrb) };
 }
 
-/**
- * Raw basis values of some rows (dist f32 [nPoints * nOrb]) with their squares added into sumsq f32 [nOrb], in
- * place: the first pass of the column norms over a field taken in row chunks (the sums bit for bit as `basisValues`').
- */
-export function addBasisSquares(dist: Float32Array, q: Float32Array, zeta: Float32Array, nPoints: number,
-                                sumsq: Float32Array): void {
+/** Orbital centres f64 [nOrb * 3] as distinct centres and each orbital's one: consecutive equal centres (an atom's). */
+function distinctCentres(orbitalCentres: Float64Array): { centres: Float64Array; centreOf: Int32Array } {
+  const nOrb = orbitalCentres.length / 3, centreOf = new Int32Array(nOrb), kept: number[] = [];
+  for (let o = 0, n = -1; o < nOrb; o++) {
+    const x = orbitalCentres[3 * o]!, y = orbitalCentres[3 * o + 1]!, z = orbitalCentres[3 * o + 2]!;
+    if (n < 0 || x !== kept[3 * n] || y !== kept[3 * n + 1] || z !== kept[3 * n + 2]) kept.push(x, y, z), n++;
+    centreOf[o] = n;
+  }
+  return { centres: Float64Array.from(kept), centreOf };
+}
+
+/** The pointers and sizes the from-points kernels share, in a scratch scope. */
+function putFromPoints(s: Scratch, points: Float64Array, orbitalCentres: Float64Array, q: Float32Array, zeta: Float32Array) {
   const nOrb = q.length;
-  if (dist.length !== nPoints * nOrb || zeta.length !== nOrb || sumsq.length !== nOrb) throw new Error("addBasisSquares: shape mismatch");
-  const s = new Scratch();
-  const d = s.put(dist), qp = s.put(q), zp = s.put(zeta), sp = s.put(sumsq);
-  s.k.basisSquares(d, qp, zp, nPoints, nOrb, d, sp);
+  if (orbitalCentres.length !== 3 * nOrb || zeta.length !== nOrb) throw new Error("basis from points: shape mismatch");
+  const { centres, centreOf } = distinctCentres(orbitalCentres);
+  return {
+    nPoints: points.length / 3, nOrb, nCentres: centres.length / 3,
+    points: s.put(points), centres: s.put(centres), centreOf: s.put(centreOf), q: s.put(q), zeta: s.put(zeta),
+    work: s.alloc(centres.length / 3 * 4),
+  };
+}
+
+/**
+ * basisValues(distances(points, orbitalCentres), q, zeta) bit for bit, without the [nPoints x nOrb] distances: each
+ * point's distance to an atom is taken once for all its orbitals. points f64 [nPoints * 3]; orbitalCentres f64 [nOrb * 3].
+ */
+export function basisValuesFromPoints(points: Float64Array, orbitalCentres: Float64Array, q: Float32Array,
+                                      zeta: Float32Array): BasisValues {
+  const s = new Scratch(), a = putFromPoints(s, points, orbitalCentres, q, zeta);
+  const o = s.alloc(a.nPoints * a.nOrb * 4), n = s.alloc(a.nOrb * 4);
+  s.k.basisFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, n, a.work);
+  return { values: s.f32(o, a.nPoints * a.nOrb), norms: s.f32(n, a.nOrb) };
+}
+
+/**
+ * The squares of some rows' raw basis values (those points' basisValuesFromPoints before the norms) added into
+ * sumsq f32 [nOrb] in place: the first pass of the column norms over a field taken in row chunks, whose sums are
+ * then basisValuesFromPoints' norms squared, bit for bit.
+ */
+export function addBasisSquaresFromPoints(points: Float64Array, orbitalCentres: Float64Array, q: Float32Array,
+                                          zeta: Float32Array, sumsq: Float32Array): void {
+  if (sumsq.length !== q.length) throw new Error("addBasisSquaresFromPoints: shape mismatch");
+  const s = new Scratch(), a = putFromPoints(s, points, orbitalCentres, q, zeta), sp = s.put(sumsq);
+  const o = s.alloc(a.nPoints * a.nOrb * 4);
+  s.k.basisSquaresFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, sp, a.work);
   s.readInto(sp, sumsq);
 }
 
 /**
  * Basis values of some rows, each column divided by max(norms[o], 1e-12) where norms f32 [nOrb] are the columns'
- * norms over the whole field: a row chunk of what `basisValues` gives for all the rows, bit for bit.
+ * norms over the whole field: a row chunk of what basisValuesFromPoints gives for all the rows, bit for bit.
  */
-export function basisValuesWithNorms(dist: Float32Array, q: Float32Array, zeta: Float32Array, nPoints: number,
-                                     norms: Float32Array): Float32Array {
-  const nOrb = q.length;
-  if (dist.length !== nPoints * nOrb || zeta.length !== nOrb || norms.length !== nOrb) throw new Error("basisValuesWithNorms: shape mismatch");
-  const s = new Scratch();
-  const d = s.put(dist), qp = s.put(q), zp = s.put(zeta), np = s.put(norms), work = s.alloc(nOrb * 4);
-  s.k.basisSquares(d, qp, zp, nPoints, nOrb, d, work);
-  s.k.scaleColumns(d, nPoints, nOrb, np, 1);
-  return s.f32(d, nPoints * nOrb);
+export function basisValuesFromPointsWithNorms(points: Float64Array, orbitalCentres: Float64Array, q: Float32Array,
+                                               zeta: Float32Array, norms: Float32Array): Float32Array {
+  if (norms.length !== q.length) throw new Error("basisValuesFromPointsWithNorms: shape mismatch");
+  const s = new Scratch(), a = putFromPoints(s, points, orbitalCentres, q, zeta), np = s.put(norms);
+  const o = s.alloc(a.nPoints * a.nOrb * 4), sumsq = s.alloc(a.nOrb * 4);
+  s.k.basisSquaresFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, sumsq, a.work);
+  s.k.scaleColumns(o, a.nPoints, a.nOrb, np, 1);
+  return s.f32(o, a.nPoints * a.nOrb);
 }
 
 /** dL/dzeta per column f32 [nOrb], given the upstream gradient dL/dB f32 [nPoints * nOrb]. */

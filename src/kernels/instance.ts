@@ -11,6 +11,10 @@ export interface KernelExports {
   distances(points: number, nPoints: number, centres: number, nCentres: number, out: number): void;
   basis(dist: number, q: number, zeta: number, nPoints: number, nOrb: number, out: number, norms: number): void;
   basisSquares(dist: number, q: number, zeta: number, nPoints: number, nOrb: number, out: number, sumsq: number): void;
+  basisFromPoints(points: number, nPoints: number, centres: number, nCentres: number, centreOf: number, q: number,
+                  zeta: number, nOrb: number, out: number, norms: number, work: number): void;
+  basisSquaresFromPoints(points: number, nPoints: number, centres: number, nCentres: number, centreOf: number,
+                         q: number, zeta: number, nOrb: number, out: number, sumsq: number, work: number): void;
   basisZetaGrad(dist: number, b: number, norms: number, upstream: number, nPoints: number, nOrb: number,
                 out: number, work: number): void;
   potential(points: number, nPoints: number, atoms: number, charges: number, nAtoms: number, out: number): void;
@@ -78,7 +82,7 @@ export class Scratch {
     }
     return this.k.alloc(Math.max(bytes, 16));
   }
-  put(data: Float32Array | Float64Array): number {
+  put(data: Float32Array | Float64Array | Int32Array): number {
     const ptr = this.alloc(data.byteLength);
     new Uint8Array(this.k.memory.buffer, ptr, data.byteLength).set(
       new Uint8Array(data.buffer, data.byteOffset, data.byteLength));

@@ -1,17 +1,23 @@
 // The basis stage: Gaussian-type atomic orbitals on the field, columns normalised, as a taped op and in plain arrays.
 import * as tf from "@tensorflow/tfjs-core";
 import { customOp } from "./customOp.js";
-import { addBasisSquares, basisValues, basisValuesWithNorms, basisZetaGrad, type BasisValues } from "../kernels/basis.js";
-import { fieldDistances, type FieldFeatures, type MoleculeFeatures } from "./features.js";
+import {
+  addBasisSquaresFromPoints, basisValues, basisValuesFromPoints, basisValuesFromPointsWithNorms, basisZetaGrad,
+  type BasisValues,
+} from "../kernels/basis.js";
+import type { FieldFeatures, MoleculeFeatures } from "./features.js";
 
 /** The molecule's orbitals' exponents, from the model's table (one per orbital type). */
 export function orbitalZeta(f: FieldFeatures, zetaTable: Float32Array): Float32Array {
   return Float32Array.from(f.orbitalIndex, (row) => zetaTable[row]!);
 }
 
-/** Frozen: normalised basis values f32 [nField * nOrb] and the columns' norms, from the exponent table's values. */
+/**
+ * Frozen: normalised basis values f32 [nField * nOrb] and the columns' norms, from the exponent table's values,
+ * straight from the field points (the taped form's values from the distances, bit for bit).
+ */
 export function basisFrozen(f: FieldFeatures, zetaTable: Float32Array): BasisValues {
-  return basisValues(fieldDistances(f, 0, f.nField), f.q, orbitalZeta(f, zetaTable), f.nField);
+  return basisValuesFromPoints(f.field, f.centres, f.q, orbitalZeta(f, zetaTable));
 }
 
 /**
@@ -22,25 +28,25 @@ export function basisNormsInChunks(f: FieldFeatures, zeta: Float32Array, chunkRo
   const sumsq = new Float32Array(f.q.length);
   for (let start = 0; start < f.nField; start += chunkRows) {
     const end = Math.min(f.nField, start + chunkRows);
-    addBasisSquares(fieldDistances(f, start, end), f.q, zeta, end - start, sumsq);
+    addBasisSquaresFromPoints(f.field.subarray(3 * start, 3 * end), f.centres, f.q, zeta, sumsq);
   }
   return sumsq.map(Math.sqrt);
 }
 
 /** Frozen: rows start..end-1 of basisFrozen's values, f32 [(end - start) * nOrb], given the whole field's norms. */
 export function basisRowsFrozen(f: FieldFeatures, zeta: Float32Array, norms: Float32Array, start: number, end: number): Float32Array {
-  return basisValuesWithNorms(fieldDistances(f, start, end), f.q, zeta, end - start, norms);
+  return basisValuesFromPointsWithNorms(f.field.subarray(3 * start, 3 * end), f.centres, f.q, zeta, norms);
 }
 
 /**
- * Taped: basis matrix B [nField, nOrb] from the exponent table zeta [nTypes, 1] (the model's parameter), by the same
- * SIMD kernel as the frozen form; its gradient with respect to zeta comes from the kernel too, added into the rows
- * of the molecule's orbital types.
+ * Taped: basis matrix B [nField, nOrb] from the exponent table zeta [nTypes, 1] (the model's parameter), from the
+ * distances its gradient needs anyway (the frozen form's values bit for bit); its gradient with respect to zeta comes
+ * from a kernel too, added into the rows of the molecule's orbital types.
  */
 export function basisMatrix(f: MoleculeFeatures, zetaTable: tf.Tensor2D): tf.Tensor2D {
   const nOrb = f.q.length;
   const op = customOp((table: tf.Tensor2D) => {
-    const values = basisFrozen(f, table.dataSync() as Float32Array);
+    const values = basisValues(f.dist, f.q, orbitalZeta(f, table.dataSync() as Float32Array), f.nField);
     return {
       value: tf.tensor2d(values.values, [f.nField, nOrb]),
       gradFunc: (dy: tf.Tensor) => {

@@ -20,7 +20,7 @@ export class FieldContext {
   }
 }
 
-/** A molecule's field and orbitals: everything but the [nField x nOrb] distances (which prediction takes in chunks). */
+/** A molecule's field and orbitals: everything but the [nField x nOrb] distances (prediction's basis needs none). */
 export interface FieldFeatures {
   id: string;
   nAtoms: number;
@@ -83,10 +83,4 @@ export function featurize(input: Molecule, ctx: FieldContext, withPotential = fa
     f.potential = externalPotential(f.field, shifted(input.coords, f.origin), Float64Array.from(input.atomicNumbers));
   }
   return f;
-}
-
-/** Distances f32 [(end - start) * nOrb] of field points start..end-1 to the orbital centres (the rows of `dist`). */
-export function fieldDistances(f: FieldFeatures, start: number, end: number): Float32Array {
-  const nOrb = f.q.length;
-  return f.dist ? f.dist.subarray(start * nOrb, end * nOrb) : distances(f.field.subarray(3 * start, 3 * end), f.centres);
 }

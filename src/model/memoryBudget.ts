@@ -61,8 +61,8 @@ export function orbitalCount(m: Pick<Molecule, "atomicNumbers">, basis: BasisSet
 }
 
 /**
- * Bytes per field point of a chunk: its distances and basis values (in JS, in the kernels' memory and as a tfjs
- * tensor: ~4 copies of nOrb floats), and Psi with the functional's activations (~layers + 5 copies of D floats:
+ * Bytes per field point of a chunk: its basis values (in JS, in the kernels' memory and as a tfjs tensor; counted
+ * as 4 copies of nOrb floats, one more than since the basis is built from the points without distances), and Psi with the functional's activations (~layers + 5 copies of D floats:
  * the product and its copy, the scaled copy, each layer's output inside one tidy, the read-back).
  */
 export function bytesPerFieldPoint(nOrb: number, model: BudgetModel): number {
