@@ -21,6 +21,25 @@ function distanceRow(pp: usize, centres: usize, nCentres: i32, row: usize): void
   }
 }
 
+/** The orbitals at byte offset off..off+15 of a row, at distances d: g into orow, g^2 added into sumsq. */
+// @ts-ignore: decorator
+@inline
+function orbitals4Into(d: v128, q: usize, zeta: usize, off: usize, orow: usize, sumsq: usize): void {
+  const qm1 = f32x4.sub(v128.load(q + off), f32x4.splat(1));
+  const g = gaussianOrbital4(d, f32x4.mul(d, d), qm1, v128.load(zeta + off));
+  v128.store(orow + off, g);
+  v128.store(sumsq + off, f32x4.add(v128.load(sumsq + off), f32x4.mul(g, g)));
+}
+
+/** One orbital (the loops' tails), as orbitals4Into's lanes. */
+// @ts-ignore: decorator
+@inline
+function orbitalInto(d: f32, q: usize, zeta: usize, off: usize, orow: usize, sumsq: usize): void {
+  const g = gaussianOrbital(d, load<f32>(q + off) - 1, load<f32>(zeta + off));
+  store<f32>(orow + off, g);
+  store<f32>(sumsq + off, load<f32>(sumsq + off) + g * g);
+}
+
 /**
  * Distances from field points to centres, computed in float64 and rounded to float32, 0 -> 1e6.
  * points: f64 [nPoints * 3]; centres: f64 [nCentres * 3]; out: f32 [nPoints * nCentres] (row = point).
@@ -51,17 +70,11 @@ export function basisSquaresFromPoints(points: usize, nPoints: i32, centres: usi
       d = f32x4.replace_lane(d, 1, load<f32>(work + (<usize>load<i32>(at, 4) << 2)));
       d = f32x4.replace_lane(d, 2, load<f32>(work + (<usize>load<i32>(at, 8) << 2)));
       d = f32x4.replace_lane(d, 3, load<f32>(work + (<usize>load<i32>(at, 12) << 2)));
-      const qm1 = f32x4.sub(v128.load(q + off), f32x4.splat(1));
-      const g = gaussianOrbital4(d, f32x4.mul(d, d), qm1, v128.load(zeta + off));
-      v128.store(orow + off, g);
-      v128.store(sumsq + off, f32x4.add(v128.load(sumsq + off), f32x4.mul(g, g)));
+      orbitals4Into(d, q, zeta, off, orow, sumsq);
     }
     for (; o < nOrb; o++) {
       const off = <usize>o << 2;
-      const d = load<f32>(work + (<usize>load<i32>(centreOf + off) << 2));
-      const g = gaussianOrbital(d, load<f32>(q + off) - 1, load<f32>(zeta + off));
-      store<f32>(orow + off, g);
-      store<f32>(sumsq + off, load<f32>(sumsq + off) + g * g);
+      orbitalInto(load<f32>(work + (<usize>load<i32>(centreOf + off) << 2)), q, zeta, off, orow, sumsq);
     }
   }
 }
@@ -81,18 +94,11 @@ export function basisSquares(dist: usize, q: usize, zeta: usize, nPoints: i32, n
     for (; o < n4; o += 4) {
       const off = <usize>o << 2;
       const d = v128.load(drow + off);
-      const z = v128.load(zeta + off);
-      const qm1 = f32x4.sub(v128.load(q + off), f32x4.splat(1));
-      const g = gaussianOrbital4(d, f32x4.mul(d, d), qm1, z);
-      v128.store(orow + off, g);
-      v128.store(sumsq + off, f32x4.add(v128.load(sumsq + off), f32x4.mul(g, g)));
+      orbitals4Into(d, q, zeta, off, orow, sumsq);
     }
     for (; o < nOrb; o++) {
       const off = <usize>o << 2;
-      const d = load<f32>(drow + off);
-      const g = gaussianOrbital(d, load<f32>(q + off) - 1, load<f32>(zeta + off));
-      store<f32>(orow + off, g);
-      store<f32>(sumsq + off, load<f32>(sumsq + off) + g * g);
+      orbitalInto(load<f32>(drow + off), q, zeta, off, orow, sumsq);
     }
   }
 }

@@ -30,22 +30,20 @@ export function basisValues(dist: Float32Array, q: Float32Array, zeta: Float32Ar
   return { values: s.f32(o, nPoints * nOrb), norms: s.f32(n, nOrb) };
 }
 
-/** Orbital centres f64 [nOrb * 3] as distinct centres and each orbital's one: consecutive equal centres (an atom's). */
-function distinctCentres(orbitalCentres: Float64Array): { centres: Float64Array; centreOf: Int32Array } {
-  const nOrb = orbitalCentres.length / 3, centreOf = new Int32Array(nOrb), kept: number[] = [];
-  for (let o = 0, n = -1; o < nOrb; o++) {
-    const x = orbitalCentres[3 * o]!, y = orbitalCentres[3 * o + 1]!, z = orbitalCentres[3 * o + 2]!;
-    if (n < 0 || x !== kept[3 * n] || y !== kept[3 * n + 1] || z !== kept[3 * n + 2]) kept.push(x, y, z), n++;
-    centreOf[o] = n;
-  }
-  return { centres: Float64Array.from(kept), centreOf };
+/**
+ * Where the from-points kernels read the orbitals: points f64 [nPoints * 3], centres f64 [nCentres * 3], and
+ * centreOf i32 [nOrb], the centre each orbital sits on (many orbitals share one: an atom's).
+ */
+export interface OrbitalSites {
+  points: Float64Array;
+  centres: Float64Array;
+  centreOf: Int32Array;
 }
 
 /** The pointers and sizes the from-points kernels share, in a scratch scope. */
-function putFromPoints(s: Scratch, points: Float64Array, orbitalCentres: Float64Array, q: Float32Array, zeta: Float32Array) {
+function putSites(s: Scratch, { points, centres, centreOf }: OrbitalSites, q: Float32Array, zeta: Float32Array) {
   const nOrb = q.length;
-  if (orbitalCentres.length !== 3 * nOrb || zeta.length !== nOrb) throw new Error("basis from points: shape mismatch");
-  const { centres, centreOf } = distinctCentres(orbitalCentres);
+  if (centreOf.length !== nOrb || zeta.length !== nOrb) throw new Error("basis from points: shape mismatch");
   return {
     nPoints: points.length / 3, nOrb, nCentres: centres.length / 3,
     points: s.put(points), centres: s.put(centres), centreOf: s.put(centreOf), q: s.put(q), zeta: s.put(zeta),
@@ -54,12 +52,11 @@ function putFromPoints(s: Scratch, points: Float64Array, orbitalCentres: Float64
 }
 
 /**
- * basisValues(distances(points, orbitalCentres), q, zeta) bit for bit, without the [nPoints x nOrb] distances: each
- * point's distance to an atom is taken once for all its orbitals. points f64 [nPoints * 3]; orbitalCentres f64 [nOrb * 3].
+ * basisValues(distances(points, the orbitals' centres), q, zeta) bit for bit, without the [nPoints x nOrb]
+ * distances: each point's distance to a centre is taken once for all the orbitals on it.
  */
-export function basisValuesFromPoints(points: Float64Array, orbitalCentres: Float64Array, q: Float32Array,
-                                      zeta: Float32Array): BasisValues {
-  const s = new Scratch(), a = putFromPoints(s, points, orbitalCentres, q, zeta);
+export function basisValuesFromPoints(sites: OrbitalSites, q: Float32Array, zeta: Float32Array): BasisValues {
+  const s = new Scratch(), a = putSites(s, sites, q, zeta);
   const o = s.alloc(a.nPoints * a.nOrb * 4), n = s.alloc(a.nOrb * 4);
   s.k.basisFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, n, a.work);
   return { values: s.f32(o, a.nPoints * a.nOrb), norms: s.f32(n, a.nOrb) };
@@ -70,10 +67,10 @@ export function basisValuesFromPoints(points: Float64Array, orbitalCentres: Floa
  * sumsq f32 [nOrb] in place: the first pass of the column norms over a field taken in row chunks, whose sums are
  * then basisValuesFromPoints' norms squared, bit for bit.
  */
-export function addBasisSquaresFromPoints(points: Float64Array, orbitalCentres: Float64Array, q: Float32Array,
-                                          zeta: Float32Array, sumsq: Float32Array): void {
+export function addBasisSquaresFromPoints(sites: OrbitalSites, q: Float32Array, zeta: Float32Array,
+                                          sumsq: Float32Array): void {
   if (sumsq.length !== q.length) throw new Error("addBasisSquaresFromPoints: shape mismatch");
-  const s = new Scratch(), a = putFromPoints(s, points, orbitalCentres, q, zeta), sp = s.put(sumsq);
+  const s = new Scratch(), a = putSites(s, sites, q, zeta), sp = s.put(sumsq);
   const o = s.alloc(a.nPoints * a.nOrb * 4);
   s.k.basisSquaresFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, sp, a.work);
   s.readInto(sp, sumsq);
@@ -83,10 +80,10 @@ export function addBasisSquaresFromPoints(points: Float64Array, orbitalCentres: 
  * Basis values of some rows, each column divided by max(norms[o], 1e-12) where norms f32 [nOrb] are the columns'
  * norms over the whole field: a row chunk of what basisValuesFromPoints gives for all the rows, bit for bit.
  */
-export function basisValuesFromPointsWithNorms(points: Float64Array, orbitalCentres: Float64Array, q: Float32Array,
-                                               zeta: Float32Array, norms: Float32Array): Float32Array {
+export function basisValuesFromPointsWithNorms(sites: OrbitalSites, q: Float32Array, zeta: Float32Array,
+                                               norms: Float32Array): Float32Array {
   if (norms.length !== q.length) throw new Error("basisValuesFromPointsWithNorms: shape mismatch");
-  const s = new Scratch(), a = putFromPoints(s, points, orbitalCentres, q, zeta), np = s.put(norms);
+  const s = new Scratch(), a = putSites(s, sites, q, zeta), np = s.put(norms);
   const o = s.alloc(a.nPoints * a.nOrb * 4), sumsq = s.alloc(a.nOrb * 4);
   s.k.basisSquaresFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, sumsq, a.work);
   s.k.scaleColumns(o, a.nPoints, a.nOrb, np, 1);

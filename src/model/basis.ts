@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { customOp } from "./customOp.js";
 import {
   addBasisSquaresFromPoints, basisValues, basisValuesFromPoints, basisValuesFromPointsWithNorms, basisZetaGrad,
-  type BasisValues,
+  type BasisValues, type OrbitalSites,
 } from "../kernels/basis.js";
 import type { FieldFeatures, MoleculeFeatures } from "./features.js";
 
@@ -12,12 +12,17 @@ export function orbitalZeta(f: FieldFeatures, zetaTable: Float32Array): Float32A
   return Float32Array.from(f.orbitalIndex, (row) => zetaTable[row]!);
 }
 
+/** Field points start..end-1 and the nuclei the orbitals sit on, as the from-points kernels read them. */
+function sites(f: FieldFeatures, start = 0, end = f.nField): OrbitalSites {
+  return { points: f.field.subarray(3 * start, 3 * end), centres: f.nuclei, centreOf: f.orbitalAtom };
+}
+
 /**
  * Frozen: normalised basis values f32 [nField * nOrb] and the columns' norms, from the exponent table's values,
  * straight from the field points (the taped form's values from the distances, bit for bit).
  */
 export function basisFrozen(f: FieldFeatures, zetaTable: Float32Array): BasisValues {
-  return basisValuesFromPoints(f.field, f.centres, f.q, orbitalZeta(f, zetaTable));
+  return basisValuesFromPoints(sites(f), f.q, orbitalZeta(f, zetaTable));
 }
 
 /**
@@ -28,14 +33,14 @@ export function basisNormsInChunks(f: FieldFeatures, zeta: Float32Array, chunkRo
   const sumsq = new Float32Array(f.q.length);
   for (let start = 0; start < f.nField; start += chunkRows) {
     const end = Math.min(f.nField, start + chunkRows);
-    addBasisSquaresFromPoints(f.field.subarray(3 * start, 3 * end), f.centres, f.q, zeta, sumsq);
+    addBasisSquaresFromPoints(sites(f, start, end), f.q, zeta, sumsq);
   }
   return sumsq.map(Math.sqrt);
 }
 
 /** Frozen: rows start..end-1 of basisFrozen's values, f32 [(end - start) * nOrb], given the whole field's norms. */
 export function basisRowsFrozen(f: FieldFeatures, zeta: Float32Array, norms: Float32Array, start: number, end: number): Float32Array {
-  return basisValuesFromPointsWithNorms(f.field.subarray(3 * start, 3 * end), f.centres, f.q, zeta, norms);
+  return basisValuesFromPointsWithNorms(sites(f, start, end), f.q, zeta, norms);
 }
 
 /**

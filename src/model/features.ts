@@ -36,6 +36,9 @@ export interface FieldFeatures {
   q: Float32Array;
   /** Orbital centres (their atoms' coordinates relative to `origin`), f64 [nOrb * 3], angstrom. */
   centres: Float64Array;
+  /** The nuclei relative to `origin`, f64 [nAtoms * 3], angstrom; orbital o sits on nucleus orbitalAtom[o]. */
+  nuclei: Float64Array;
+  orbitalAtom: Int32Array;
   nElectrons: number;
   /** Property values (targets), when the input had them. */
   properties?: number[];
@@ -69,6 +72,8 @@ export function featurizeField(input: Molecule, ctx: FieldContext): FieldFeature
     orbitalIndex: orbitals.index,
     q: orbitals.q,
     centres: orbitals.centres,
+    nuclei: m.coords,
+    orbitalAtom: orbitals.atom,
     nElectrons: electronCount(m),
   };
   if (m.properties) f.properties = m.properties;
@@ -80,7 +85,7 @@ export function featurize(input: Molecule, ctx: FieldContext, withPotential = fa
   const f: MoleculeFeatures = { ...featurizeField(input, ctx), dist: new Float32Array(0) };
   f.dist = distances(f.field, f.centres);
   if (withPotential) {
-    f.potential = externalPotential(f.field, shifted(input.coords, f.origin), Float64Array.from(input.atomicNumbers));
+    f.potential = externalPotential(f.field, f.nuclei, Float64Array.from(input.atomicNumbers));
   }
   return f;
 }

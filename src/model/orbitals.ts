@@ -10,6 +10,8 @@ export interface MoleculeOrbitals {
   q: Float32Array;
   /** Centre (its atom's coordinates) per orbital, f64 [nOrb * 3]. */
   centres: Float64Array;
+  /** Each orbital's atom (the index of its centre's nucleus), i32 [nOrb]. */
+  atom: Int32Array;
 }
 
 /** Thrown when a molecule has an element outside the model's orbital table (one its training data never had). */
@@ -45,12 +47,13 @@ export function orbitalElements(names: Iterable<string>): string[] {
  */
 export function moleculeOrbitals(m: Molecule, basis: BasisSetShape, table: Record<string, number>,
                                  grow = false): MoleculeOrbitals {
-  const names: string[] = [], qs: number[] = [], centres: number[] = [];
+  const names: string[] = [], qs: number[] = [], centres: number[] = [], atoms: number[] = [];
   for (let a = 0; a < m.atomicNumbers.length; a++) {
     for (const o of atomicOrbitals(m.atomicNumbers[a]!, basis)) {
       names.push(o.name);
       qs.push(o.q);
       centres.push(m.coords[3 * a]!, m.coords[3 * a + 1]!, m.coords[3 * a + 2]!);
+      atoms.push(a);
     }
   }
   const index = new Int32Array(names.length);
@@ -64,5 +67,5 @@ export function moleculeOrbitals(m: Molecule, basis: BasisSetShape, table: Recor
   if (unknown.size > 0) {
     throw new UnknownOrbitalError(m.id, orbitalElements(unknown), orbitalElements(Object.keys(table)));
   }
-  return { index, q: Float32Array.from(qs), centres: Float64Array.from(centres) };
+  return { index, q: Float32Array.from(qs), centres: Float64Array.from(centres), atom: Int32Array.from(atoms) };
 }

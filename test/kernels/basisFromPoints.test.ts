@@ -19,25 +19,29 @@ function orbitalsOn(nAtoms: number, seed: number) {
   let s = seed;
   const r = (lo: number, hi: number) => lo + (hi - lo) * ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const atoms = Float64Array.from({ length: nAtoms * 3 }, () => r(-3, 3));
-  const centres: number[] = [], q: number[] = [], zeta: number[] = [];
+  const centres: number[] = [], centreOf: number[] = [], q: number[] = [], zeta: number[] = [];
   for (let a = 0; a < nAtoms; a++) {
     for (let k = 0; k < [1, 2, 5][a % 3]!; k++) {
       centres.push(atoms[3 * a]!, atoms[3 * a + 1]!, atoms[3 * a + 2]!);
+      centreOf.push(a);
       q.push(1 + (k % 3));
       zeta.push(r(0.1, 5));
     }
   }
   const points = Float64Array.from({ length: 97 * 3 }, () => r(-4, 4));
   points.set(atoms.subarray(3, 6), 12); // point 4 sits on atom 1: its distance is 0 -> 1e6
-  return { points, centres: Float64Array.from(centres), q: Float32Array.from(q), zeta: Float32Array.from(zeta) };
+  return {
+    sites: { points, centres: atoms, centreOf: Int32Array.from(centreOf) },
+    orbitalCentres: Float64Array.from(centres), q: Float32Array.from(q), zeta: Float32Array.from(zeta),
+  };
 }
 
 test("basisValuesFromPoints: the values and norms of basisValues(distances(...)) bit for bit", () => {
   for (const [nAtoms, seed] of [[1, 1], [2, 2], [5, 3], [9, 4], [13, 5]] as const) {
-    const { points, centres, q, zeta } = orbitalsOn(nAtoms, seed);
-    const nPoints = points.length / 3;
-    const expected = basisValues(distances(points, centres), q, zeta, nPoints);
-    const got = basisValuesFromPoints(points, centres, q, zeta);
+    const { sites, orbitalCentres, q, zeta } = orbitalsOn(nAtoms, seed);
+    const nPoints = sites.points.length / 3;
+    const expected = basisValues(distances(sites.points, orbitalCentres), q, zeta, nPoints);
+    const got = basisValuesFromPoints(sites, q, zeta);
     sameBits(got.values, expected.values, `${nAtoms} atoms (${q.length} orbitals): values`);
     sameBits(got.norms, expected.norms, `${nAtoms} atoms: norms`);
     assert.ok(expected.values.some((v) => v > 0) && expected.norms.every((n) => n > 0), "a basis that is not all zero");
@@ -45,19 +49,20 @@ test("basisValuesFromPoints: the values and norms of basisValues(distances(...))
 });
 
 test("from points in row chunks: the whole field's norms and rows bit for bit", () => {
-  const { points, centres, q, zeta } = orbitalsOn(7, 9);
-  const nPoints = points.length / 3, nOrb = q.length;
-  const whole = basisValuesFromPoints(points, centres, q, zeta);
+  const { sites, q, zeta } = orbitalsOn(7, 9);
+  const nPoints = sites.points.length / 3, nOrb = q.length;
+  const rowsOf = (start: number, end: number) => ({ ...sites, points: sites.points.subarray(3 * start, 3 * end) });
+  const whole = basisValuesFromPoints(sites, q, zeta);
   for (const rows of [1, 10, 64, nPoints - 1]) {
     const sumsq = new Float32Array(nOrb);
     for (let start = 0; start < nPoints; start += rows) {
-      addBasisSquaresFromPoints(points.subarray(3 * start, 3 * Math.min(nPoints, start + rows)), centres, q, zeta, sumsq);
+      addBasisSquaresFromPoints(rowsOf(start, Math.min(nPoints, start + rows)), q, zeta, sumsq);
     }
     const norms = sumsq.map(Math.sqrt);
     sameBits(norms, whole.norms, `norms, ${rows} rows a chunk`);
     for (let start = 0; start < nPoints; start += rows) {
       const end = Math.min(nPoints, start + rows);
-      const chunk = basisValuesFromPointsWithNorms(points.subarray(3 * start, 3 * end), centres, q, zeta, norms);
+      const chunk = basisValuesFromPointsWithNorms(rowsOf(start, end), q, zeta, norms);
       sameBits(chunk, whole.values.subarray(start * nOrb, end * nOrb), `rows ${start}..${end - 1}`);
     }
   }
