@@ -25,10 +25,12 @@ export function predictFlops(nField: number, nOrb: number, dim: number, layers: 
 }
 
 /**
- * Floating-point work the native field graph does for one molecule (io/onnxFieldModel.ts): B C for the norms, the
- * first layer reassociated as B (C F W0^T), the other layers; fewer than predictFlops when nOrb < dim.
+ * Floating-point work the native field graph does for one molecule (io/onnxFieldModel.ts): the Gram matrix B^T B and
+ * its product with C for the norms, the first layer reassociated as B (C F W0^T), the other layers; fewer than
+ * predictFlops when nOrb < dim.
  */
 export function fieldGraphFlops(nField: number, nOrb: number, dim: number, layers: number, outputs: number): number {
-  return 2 * nField * nOrb * dim + 2 * nOrb * dim * dim + 2 * nField * nOrb * dim + (layers - 1) * 2 * nField * dim * dim +
+  return 2 * nField * nOrb * nOrb + 2 * nOrb * nOrb * dim + 2 * nOrb * dim * dim + 2 * nField * nOrb * dim +
+    (layers - 1) * 2 * nField * dim * dim +
     2 * dim * outputs;
 }

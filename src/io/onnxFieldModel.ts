@@ -13,10 +13,16 @@ export const ONNX_FIELD = { basis: "basis", coefficients: "coefficients", scale:
 
 /**
  * sum over rows of relu(... relu(Psi W0^T + b0) ...), Psi = (B C) diag(f), f_k = scale / max(||(B C)[:, k]||, floor):
- * the serialized ModelProto. Column norms, factors and sums are in float64 as the staged path has them (the factors
- * rounded to float32 before use, as there). The first layer is reassociated, Psi W0^T = B (C diag(f) W0^T): exact in
- * real arithmetic, and fewer FLOPs whenever a molecule has fewer orbitals than D (all of QM9: 7% fewer in all), so
- * its float32 rounding differs from the staged path's within the engines' tolerance.
+ * the serialized ModelProto. C's columns may come unnormalised: Psi is the same for any positive scale of a column.
+ *
+ * Fewer FLOPs than the staged path's, exact in real arithmetic, so its float32 rounding differs within the engines'
+ * tolerance (val set: ~1e-7 of the largest sum, 7.6e-6 eV). Psi's squared column norms are c_k^T (B^T B) c_k: the
+ * Gram matrix and its product with C in float32, the dot with C, square roots and factors in float64 (the factors
+ * rounded to float32 before use, as in the staged path). B C itself is never formed (a QM9 molecule: 2 x 702 x 123 x
+ * 123 + 2 x 123 x 123 x 250 FLOPs against 2 x 702 x 123 x 250 and float64 passes over its 702 x 250 values; val set,
+ * 1 thread: 3.02 against 3.25 ms a molecule). B's entries are all positive (Gaussians), so the Gram matrix has no
+ * cancellation of its own. The first layer is reassociated, Psi W0^T = B (C diag(f) W0^T): fewer FLOPs whenever a
+ * molecule has fewer orbitals than D (all of QM9).
  */
 export function fieldSumsModel(layers: OnnxDenseLayer[], floor: number): Uint8Array {
   if (layers.length === 0) throw new Error("fieldSumsModel: no layers");
@@ -27,11 +33,15 @@ export function fieldSumsModel(layers: OnnxDenseLayer[], floor: number): Uint8Ar
   graph.message(GRAPH.initializer, initializer("floor", [1], Float64Array.of(floor), ELEMENT.double));
   graph.message(GRAPH.initializer, initializer("rowAxis", [1], BigInt64Array.of(0n), ELEMENT.int64));
 
-  add("MatMul", [basis, coefficients], "products");
-  add("Cast", ["products"], "products64", { to: ELEMENT.double });
-  // Mul then ReduceSum: ORT's ReduceSumSquare over axis 0 took twice as long (0.23 against ~0.12 ms a QM9 molecule).
-  add("Mul", ["products64", "products64"], "products64sq");
-  add("ReduceSum", ["products64sq", "rowAxis"], "squares", { keepdims: 1 });
+  add("Transpose", [basis], "basisT", { perm: [1, 0] });
+  add("MatMul", ["basisT", basis], "gram");
+  add("MatMul", ["gram", coefficients], "gramC");
+  add("Cast", ["gramC"], "gramC64", { to: ELEMENT.double });
+  add("Cast", [coefficients], "coefficients64", { to: ELEMENT.double });
+  add("Mul", ["gramC64", "coefficients64"], "quadratic");
+  add("ReduceSum", ["quadratic", "rowAxis"], "quadraticSums", { keepdims: 1 });
+  // A column B C ~ 0 may round to a tiny negative square here (never as a sum of squares): 0, so the floor holds.
+  add("Relu", ["quadraticSums"], "squares");
   add("Sqrt", ["squares"], "norms");
   add("Max", ["norms", "floor"], "floored");
   add("Div", [scale, "floored"], "factors64");

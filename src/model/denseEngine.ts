@@ -15,8 +15,10 @@ export interface DenseStack {
   hidden(x: Float32Array, rows: number): Float32Array;
   /**
    * Where an engine does a whole field at once (native): the column sums f64 [out] of the last layer over the field
-   * points of Psi, from B f32 [rows * nOrb] and normalised C f32 [nOrb * in], Psi's columns normalised and times
-   * `scale` (model/lcao.ts, molecularOrbitalsFrozen), all in one call.
+   * points of Psi, from B f32 [rows * nOrb] and C f32 [nOrb * in], Psi's columns normalised and times `scale`
+   * (model/lcao.ts, molecularOrbitalsFrozen), all in one call. C's columns need not be normalised: Psi's
+   * normalisation takes out any positive factor per column, so the table's rows as they are give the same Psi (the
+   * 1e-12 floors aside, which only columns with no weight on the field reach).
    */
   fieldSums?(basis: Float32Array, coefficients: Float32Array, rows: number, scale: number): Float64Array;
   dispose(): void;

@@ -4,7 +4,7 @@
 import type { QdfConfig, Weights } from "./config.js";
 import type { FieldFeatures } from "./features.js";
 import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta } from "./basis.js";
-import { molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalScale } from "./lcao.js";
+import { coefficientRows, molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalScale } from "./lcao.js";
 import { propertyHeadFrozen } from "./functional.js";
 import { denseEngine, type DenseEngine, type DenseStack } from "./denseEngine.js";
 import { readoutOfSums } from "./readout.js";
@@ -77,8 +77,10 @@ export class FrozenModel {
   hiddenSums(f: FieldFeatures, chunkRows = f.nField, visit?: (psi: Float32Array, rows: number) => void): Float64Array {
     if (chunkRows >= f.nField && !visit && this.functional.fieldSums) {
       // The engine does the LCAO, the layers and the sums in one call (the native engine's field graph).
-      const basis = basisFrozen(f, this.zeta).values;
-      return this.functional.fieldSums(basis, this.coefficients(f), f.nField, orbitalScale(f.nElectrons, this.config.dim));
+      // C's rows as the table holds them: Psi's own column normalisation absorbs C's (a positive factor per column).
+      const D = this.config.dim, basis = basisFrozen(f, this.zeta).values;
+      const C = coefficientRows(this.coefficient, f.orbitalIndex, D, new Float32Array(f.orbitalIndex.length * D));
+      return this.functional.fieldSums(basis, C, f.nField, orbitalScale(f.nElectrons, D));
     }
     if (chunkRows >= f.nField) {
       const psi = this.orbitals(f);

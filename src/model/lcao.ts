@@ -93,19 +93,27 @@ export function molecularOrbitals(basis: tf.Tensor2D, coefficients: tf.Tensor2D,
 
 // ---- frozen -------------------------------------------------------------------------------------------------------
 
+/** Frozen: the molecule's coefficient block as the table holds it, rows [nOrb, D] (out's type holds each exactly). */
+export function coefficientRows<A extends Float32Array | Float64Array>(table: Float32Array, rows: ArrayLike<number>,
+                                                                       D: number, out: A): A {
+  for (let i = 0; i < rows.length; i++) out.set(table.subarray(rows[i]! * D, rows[i]! * D + D), i * D);
+  return out;
+}
+
 /**
  * Frozen: the molecule's coefficient block, table rows [nOrb, D] with each column divided by max(its norm over these
  * rows, 1e-12): norms in float64, each value stored as out's type rounds it.
  */
 export function normalizedCoefficients<A extends Float32Array | Float64Array>(table: Float32Array, rows: ArrayLike<number>,
                                                                               D: number, out: A): A {
-  const inv = new Float64Array(D);
-  for (let i = 0; i < rows.length; i++) {
-    for (let k = 0; k < D; k++) { const v = table[rows[i]! * D + k]!; inv[k] += v * v; }
+  coefficientRows(table, rows, D, out);
+  const inv = new Float64Array(D), n = rows.length * D;
+  for (let o = 0; o < n; o += D) {
+    for (let k = 0; k < D; k++) { const v = out[o + k]!; inv[k] += v * v; }
   }
   for (let k = 0; k < D; k++) inv[k] = 1 / Math.max(Math.sqrt(inv[k]!), EPS);
-  for (let i = 0; i < rows.length; i++) {
-    for (let k = 0; k < D; k++) out[i * D + k] = table[rows[i]! * D + k]! * inv[k]!;
+  for (let o = 0; o < n; o += D) {
+    for (let k = 0; k < D; k++) out[o + k] = out[o + k]! * inv[k]!;
   }
   return out;
 }
