@@ -15,11 +15,12 @@ export const ONNX_FIELD = { basis: "basis", coefficients: "coefficients", scale:
  * sum over rows of relu(... relu(Psi W0^T + b0) ...), Psi = (B C) diag(f), f_k = scale / max(||(B C)[:, k]||, floor):
  * the serialized ModelProto. C's columns may come unnormalised: Psi is the same for any positive scale of a column.
  *
- * Fewer FLOPs than the staged path's, exact in real arithmetic, so its float32 rounding differs within the engines'
- * tolerance (val set: ~1e-7 of the largest sum, 7.6e-6 eV). Psi's squared column norms are c_k^T (B^T B) c_k: the
- * Gram matrix and its product with C in float32, the dot with C, square roots and factors in float64 (the factors
- * rounded to float32 before use, as in the staged path). B C itself is never formed (a QM9 molecule: 2 x 702 x 123 x
- * 123 + 2 x 123 x 123 x 250 FLOPs against 2 x 702 x 123 x 250 and float64 passes over its 702 x 250 values; val set,
+ * The factorisation of training's E step (model/lcaoFactored.ts, firstLayerFromBasis), as one graph: fewer FLOPs
+ * than the staged path's, exact in real arithmetic, so its float32 rounding differs within the engines' tolerance
+ * (val set: ~1e-7 of the largest sum, 7.6e-6 eV). Psi's squared column norms are c_k^T (B^T B) c_k: the Gram matrix
+ * and its product with C in float32, the dot with C, square roots and factors in float64 (the factors rounded to
+ * float32 before use, as in the staged path). B C itself is never formed (a QM9 molecule: 2 x 702 x 123 x 123 +
+ * 2 x 123 x 123 x 250 FLOPs against 2 x 702 x 123 x 250 and float64 passes over its 702 x 250 values; val set,
  * 1 thread: 3.02 against 3.25 ms a molecule). B's entries are all positive (Gaussians), so the Gram matrix has no
  * cancellation of its own. The first layer is reassociated, Psi W0^T = B (C diag(f) W0^T): fewer FLOPs whenever a
  * molecule has fewer orbitals than D (all of QM9).
