@@ -80,12 +80,11 @@ export function basisSquaresFromPoints(points: usize, nPoints: i32, centres: usi
 }
 
 /**
- * Raw basis values g(p,o) = d^(q_o - 1) exp(-zeta_o d^2) into out, and g^2 added into sumsq (float32, not zeroed):
- * calls over consecutive row ranges with one sumsq give the sums over all the rows, bit for bit.
+ * Raw basis values g(p,o) = d^(q_o - 1) exp(-zeta_o d^2) into out, and g^2 added into sumsq (float32, not zeroed).
  * dist: f32 [nPoints * nOrb]; q, zeta: f32 [nOrb]; out: f32 [nPoints * nOrb] (may be dist itself); sumsq: f32 [nOrb].
  * nOrb need not be a multiple of 4; the tail is done lane by lane.
  */
-export function basisSquares(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i32, out: usize, sumsq: usize): void {
+function basisSquares(dist: usize, q: usize, zeta: usize, nPoints: i32, nOrb: i32, out: usize, sumsq: usize): void {
   const n4 = nOrb & ~3;
   for (let p = 0; p < nPoints; p++) {
     const drow = dist + (<usize>p * nOrb << 2);

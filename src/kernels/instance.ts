@@ -10,7 +10,6 @@ export interface KernelExports {
   field(atoms: number, nAtoms: number, template: number, nTemplate: number, out: number): void;
   distances(points: number, nPoints: number, centres: number, nCentres: number, out: number): void;
   basis(dist: number, q: number, zeta: number, nPoints: number, nOrb: number, out: number, norms: number): void;
-  basisSquares(dist: number, q: number, zeta: number, nPoints: number, nOrb: number, out: number, sumsq: number): void;
   basisFromPoints(points: number, nPoints: number, centres: number, nCentres: number, centreOf: number, q: number,
                   zeta: number, nOrb: number, out: number, norms: number, work: number): void;
   basisSquaresFromPoints(points: number, nPoints: number, centres: number, nCentres: number, centreOf: number,

@@ -61,9 +61,10 @@ export function orbitalCount(m: Pick<Molecule, "atomicNumbers">, basis: BasisSet
 }
 
 /**
- * Bytes per field point of a chunk: its basis values (in JS, in the kernels' memory and as a tfjs tensor; counted
- * as 4 copies of nOrb floats, one more than since the basis is built from the points without distances), and Psi with the functional's activations (~layers + 5 copies of D floats:
- * the product and its copy, the scaled copy, each layer's output inside one tidy, the read-back).
+ * Bytes per field point of a chunk: its basis values (in JS, in the kernels' memory and as a tfjs tensor: 3 copies
+ * of nOrb floats, counted as the 4 they were when distances came too, which keeps chunk choices as they were), and
+ * Psi with the functional's activations (~layers + 5 copies of D floats: the product and its copy, the scaled copy,
+ * each layer's output inside one tidy, the read-back).
  */
 export function bytesPerFieldPoint(nOrb: number, model: BudgetModel): number {
   return 4 * (4 * nOrb + (model.layerFunctional + 5) * model.dim) + 24;
