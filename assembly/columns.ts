@@ -98,3 +98,18 @@ export function columnSums(m: usize, rows: i32, cols: i32, out: usize): void {
   for (let c = 0; c < cols; c++) store<f64>(out + (<usize>c << 3), 0);
   columnSumsAdd(m, rows, cols, out);
 }
+
+/**
+ * out[r, g] = sum of m[r, c] over the columns c with groupOf[c] = g, in float32, c ascending (out is zeroed here).
+ * m: f32 [rows * cols]; groupOf: i32 [cols], each in 0..groups-1; out: f32 [rows * groups].
+ */
+export function sumColumnGroups(m: usize, rows: i32, cols: i32, groupOf: usize, groups: i32, out: usize): void {
+  memory.fill(out, 0, <usize>rows * groups << 2);
+  for (let r = 0; r < rows; r++) {
+    const row = m + (<usize>r * cols << 2), orow = out + (<usize>r * groups << 2);
+    for (let c = 0; c < cols; c++) {
+      const o = orow + (<usize>load<i32>(groupOf + (<usize>c << 2)) << 2);
+      store<f32>(o, load<f32>(o) + load<f32>(row + (<usize>c << 2)));
+    }
+  }
+}

@@ -25,12 +25,15 @@ export function predictFlops(nField: number, nOrb: number, dim: number, layers: 
 }
 
 /**
- * Floating-point work the native field graph does for one molecule (io/onnxFieldModel.ts): the Gram matrix B^T B and
- * its product with C for the norms, the first layer reassociated as B (C F W0^T), the other layers; fewer than
- * predictFlops when nOrb < dim.
+ * Floating-point work the native field path does for one molecule of nOrb orbitals of nTypes types: the basis summed
+ * per type (model/lcao.ts, orbitalTypes), then the field graph (io/onnxFieldModel.ts) on those nTypes columns: the
+ * Gram matrix and its product with T for the norms, the first layer reassociated as (B S) (T F W0^T), the other
+ * layers. Fewer than predictFlops when nTypes < dim.
  */
-export function fieldGraphFlops(nField: number, nOrb: number, dim: number, layers: number, outputs: number): number {
-  return 2 * nField * nOrb * nOrb + 2 * nOrb * nOrb * dim + 2 * nOrb * dim * dim + 2 * nField * nOrb * dim +
+export function fieldGraphFlops(nField: number, nOrb: number, nTypes: number, dim: number, layers: number,
+                                outputs: number): number {
+  const k = nTypes;
+  return nField * nOrb + 2 * nField * k * k + 2 * k * k * dim + 2 * k * dim * dim + 2 * nField * k * dim +
     (layers - 1) * 2 * nField * dim * dim +
     2 * dim * outputs;
 }

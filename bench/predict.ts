@@ -9,6 +9,7 @@ import { iterateMolecules } from "../src/chem/parse.js";
 import { loadModel, predictStream, type PredictionResult } from "../src/api/predict.js";
 import { PredictPool } from "../src/workers/pool.js";
 import { featurize } from "../src/model/features.js";
+import { orbitalTypes } from "../src/model/lcao.js";
 import { repoRoot, sharedPath } from "../test/shared.js";
 import { fieldGraphFlops, matmulCeiling, predictFlops } from "./matmulCeiling.js";
 import { engineCeiling, numpyCeiling } from "./nativeCeiling.js";
@@ -45,7 +46,8 @@ for (const item of molecules()) {
   if (!("molecule" in item)) continue;
   const f = featurize(item.molecule, model.ctx), c = model.config;
   flops += predictFlops(f.nField, f.q.length, c.dim, c.layerFunctional, c.outputs);
-  nativeFlops += fieldGraphFlops(f.nField, f.q.length, c.dim, c.layerFunctional, c.outputs);
+  const types = orbitalTypes(f.orbitalIndex).types.length;
+  nativeFlops += fieldGraphFlops(f.nField, f.q.length, types, c.dim, c.layerFunctional, c.outputs);
 }
 
 /** One layout's run; `startup`: the seconds of it spent starting the pool's workers, before the first molecule. */

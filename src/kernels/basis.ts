@@ -63,6 +63,21 @@ export function basisValuesFromPoints(sites: OrbitalSites, q: Float32Array, zeta
 }
 
 /**
+ * basisValuesFromPoints' values with the columns of each group summed, f32 [nPoints * groups]: column o goes into
+ * group groupOf[o] (i32 [nOrb], each in 0..groups-1), after its normalisation, float32 sums with o ascending.
+ */
+export function basisGroupSumsFromPoints(sites: OrbitalSites, q: Float32Array, zeta: Float32Array,
+                                         groupOf: Int32Array, groups: number): Float32Array {
+  if (groupOf.length !== q.length) throw new Error("basisGroupSumsFromPoints: shape mismatch");
+  if (groupOf.some((g) => g < 0 || g >= groups)) throw new Error(`basisGroupSumsFromPoints: a group outside 0..${groups - 1}`);
+  const s = new Scratch(), a = putSites(s, sites, q, zeta), gp = s.put(groupOf);
+  const o = s.alloc(a.nPoints * a.nOrb * 4), n = s.alloc(a.nOrb * 4), out = s.alloc(a.nPoints * groups * 4);
+  s.k.basisFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, n, a.work);
+  s.k.sumColumnGroups(o, a.nPoints, a.nOrb, gp, groups, out);
+  return s.f32(out, a.nPoints * groups);
+}
+
+/**
  * The squares of some rows' raw basis values (those points' basisValuesFromPoints before the norms) added into
  * sumsq f32 [nOrb] in place: the first pass of the column norms over a field taken in row chunks, whose sums are
  * then basisValuesFromPoints' norms squared, bit for bit.

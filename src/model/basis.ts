@@ -2,7 +2,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { customOp } from "./customOp.js";
 import {
-  addBasisSquaresFromPoints, basisValues, basisValuesFromPoints, basisValuesFromPointsWithNorms, basisZetaGrad,
+  addBasisSquaresFromPoints, basisGroupSumsFromPoints, basisValues, basisValuesFromPoints, basisValuesFromPointsWithNorms,
+  basisZetaGrad,
   type BasisValues, type OrbitalSites,
 } from "../kernels/basis.js";
 import type { FieldFeatures, MoleculeFeatures } from "./features.js";
@@ -23,6 +24,14 @@ function sites(f: FieldFeatures, start = 0, end = f.nField): OrbitalSites {
  */
 export function basisFrozen(f: FieldFeatures, zetaTable: Float32Array): BasisValues {
   return basisValuesFromPoints(sites(f), f.q, orbitalZeta(f, zetaTable));
+}
+
+/**
+ * Frozen: basisFrozen's values with the columns of each orbital type summed, f32 [nField * types]
+ * (lcao.ts, orbitalTypes: B S, whose product with the types' coefficient rows is B C).
+ */
+export function typeBasisFrozen(f: FieldFeatures, zetaTable: Float32Array, typeOf: Int32Array, types: number): Float32Array {
+  return basisGroupSumsFromPoints(sites(f), f.q, orbitalZeta(f, zetaTable), typeOf, types);
 }
 
 /**

@@ -15,7 +15,8 @@ export interface DenseStack {
   hidden(x: Float32Array, rows: number): Float32Array;
   /**
    * Where an engine does a whole field at once (native): the column sums f64 [out] of the last layer over the field
-   * points of Psi, from B f32 [rows * nOrb] and C f32 [nOrb * in], Psi's columns normalised and times `scale`
+   * points of Psi = B C, from B f32 [rows * k] and C f32 [k * in] (any k columns: prediction passes the basis summed
+   * per orbital type and the types' rows, lcao.ts orbitalTypes), Psi's columns normalised and times `scale`
    * (model/lcao.ts, molecularOrbitalsFrozen), all in one call. C's columns need not be normalised: Psi's
    * normalisation takes out any positive factor per column, so the table's rows as they are give the same Psi (the
    * 1e-12 floors aside, which only columns with no weight on the field reach).

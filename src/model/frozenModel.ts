@@ -3,8 +3,10 @@
 // denseEngine.ts), composed once here.
 import type { QdfConfig, Weights } from "./config.js";
 import type { FieldFeatures } from "./features.js";
-import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta } from "./basis.js";
-import { coefficientRows, molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalScale } from "./lcao.js";
+import { basisFrozen, basisNormsInChunks, basisRowsFrozen, orbitalZeta, typeBasisFrozen } from "./basis.js";
+import {
+  coefficientRows, molecularOrbitalsFrozen, normalizedCoefficients, orbitalFactors, orbitalScale, orbitalTypes,
+} from "./lcao.js";
 import { propertyHeadFrozen } from "./functional.js";
 import { denseEngine, type DenseEngine, type DenseStack } from "./denseEngine.js";
 import { readoutOfSums } from "./readout.js";
@@ -76,11 +78,13 @@ export class FrozenModel {
    */
   hiddenSums(f: FieldFeatures, chunkRows = f.nField, visit?: (psi: Float32Array, rows: number) => void): Float64Array {
     if (chunkRows >= f.nField && !visit && this.functional.fieldSums) {
-      // The engine does the LCAO, the layers and the sums in one call (the native engine's field graph).
-      // C's rows as the table holds them: Psi's own column normalisation absorbs C's (a positive factor per column).
-      const D = this.config.dim, basis = basisFrozen(f, this.zeta).values;
-      const C = coefficientRows(this.coefficient, f.orbitalIndex, D, new Float32Array(f.orbitalIndex.length * D));
-      return this.functional.fieldSums(basis, C, f.nField, orbitalScale(f.nElectrons, D));
+      // The engine does the LCAO, the layers and the sums in one call (the native engine's field graph), on the
+      // basis summed per orbital type and the types' rows: B C = (B S) T, a quarter of the orbitals' columns.
+      // T's rows as the table holds them: Psi's own column normalisation absorbs C's (a positive factor per column).
+      const D = this.config.dim, { types, typeOf } = orbitalTypes(f.orbitalIndex);
+      const basis = typeBasisFrozen(f, this.zeta, typeOf, types.length);
+      const T = coefficientRows(this.coefficient, types, D, new Float32Array(types.length * D));
+      return this.functional.fieldSums(basis, T, f.nField, orbitalScale(f.nElectrons, D));
     }
     if (chunkRows >= f.nField) {
       const psi = this.orbitals(f);

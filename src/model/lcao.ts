@@ -100,6 +100,30 @@ export function coefficientRows<A extends Float32Array | Float64Array>(table: Fl
   return out;
 }
 
+/** A molecule's distinct orbital types and, for each of its orbitals, its type's position among them. */
+export interface OrbitalTypes {
+  /** The table rows of the distinct types, in order of first appearance. */
+  types: Int32Array;
+  /** i32 [nOrb]: orbital o's position in `types`. */
+  typeOf: Int32Array;
+}
+
+/**
+ * The molecule's orbital types. C's rows depend only on an orbital's type, so B C = (B S) T with T the types' rows
+ * and B S the basis columns summed per type ([nField, types] instead of [nField, nOrb]: a QM9 molecule has ~120
+ * orbitals of ~30 types), exact in real arithmetic.
+ */
+export function orbitalTypes(orbitalIndex: ArrayLike<number>): OrbitalTypes {
+  const position = new Map<number, number>(), typeOf = new Int32Array(orbitalIndex.length);
+  for (let o = 0; o < orbitalIndex.length; o++) {
+    const row = orbitalIndex[o]!;
+    let at = position.get(row);
+    if (at === undefined) position.set(row, (at = position.size));
+    typeOf[o] = at;
+  }
+  return { types: Int32Array.from(position.keys()), typeOf };
+}
+
 /**
  * Frozen: the molecule's coefficient block, table rows [nOrb, D] with each column divided by max(its norm over these
  * rows, 1e-12): norms in float64, each value stored as out's type rounds it.

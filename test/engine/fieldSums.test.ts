@@ -15,8 +15,8 @@ import { repoRoot, sharedPath } from "../shared.js";
 const MODEL = join(repoRoot, "models", "qdf-qm9-under14.safetensors");
 const VAL = sharedPath("data", "QM9under14atoms_atomizationenergy_eV", "val.txt");
 const MOLECULES = 60;
-// float32 products summed over ~700 points in other orders and, in the graph, B (C F W0^T) for (B C F) W0^T:
-// measured ~1e-7 of the largest sum; dropping Psi's column factors moves them by far more than this (the floor: the
+// float32 products summed over ~700 points in other orders and, in the graph, the basis summed per orbital type and
+// B (C F W0^T) for (B C F) W0^T: measured ~1.5e-7 of the largest sum; dropping Psi's column factors moves them by far more than this (the floor: the
 // second test, where it turns the sums to NaN).
 const TOLERANCE = 1e-5;
 

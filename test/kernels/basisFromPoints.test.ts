@@ -4,7 +4,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadKernels } from "../../src/kernels/instance.js";
 import {
-  addBasisSquaresFromPoints, basisValues, basisValuesFromPoints, basisValuesFromPointsWithNorms, distances,
+  addBasisSquaresFromPoints, basisGroupSumsFromPoints, basisValues, basisValuesFromPoints, basisValuesFromPointsWithNorms,
+  distances,
 } from "../../src/kernels/basis.js";
 
 await loadKernels();
@@ -66,6 +67,33 @@ test("from points in row chunks: the whole field's norms and rows bit for bit", 
       sameBits(chunk, whole.values.subarray(start * nOrb, end * nOrb), `rows ${start}..${end - 1}`);
     }
   }
+});
+
+test("basisGroupSumsFromPoints: the normalised columns summed per group, float32 in column order, bit for bit", () => {
+  for (const [nAtoms, seed, groups] of [[1, 6, 1], [5, 7, 3], [13, 8, 6]] as const) {
+    const { sites, q, zeta } = orbitalsOn(nAtoms, seed);
+    const nPoints = sites.points.length / 3, nOrb = q.length;
+    // Columns interleave across atoms as orbital types do; the out has 2 more groups that get no column (zeros).
+    const groupOf = Int32Array.from({ length: nOrb }, (_, o) => (o * 7) % groups);
+    const width = groups + 2;
+    const values = basisValuesFromPoints(sites, q, zeta).values;
+    const expected = new Float32Array(nPoints * width);
+    for (let p = 0; p < nPoints; p++) {
+      for (let o = 0; o < nOrb; o++) {
+        const at = p * width + groupOf[o]!;
+        expected[at] = Math.fround(expected[at]! + values[p * nOrb + o]!);
+      }
+    }
+    // Scratch memory is reused between calls: dirty it first, so that a group left unzeroed would show.
+    const dirty = orbitalsOn(13, 99);
+    basisValuesFromPoints(dirty.sites, dirty.q, dirty.zeta);
+    const got = basisGroupSumsFromPoints(sites, q, zeta, groupOf, width);
+    sameBits(got, expected, `${nAtoms} atoms, ${groups} groups`);
+    assert.ok(got.some((v, i) => i % width === 0 && v > 0), "group 0 is not all zero");
+    assert.ok(got.every((v, i) => i % width < groups || v === 0), "the groups with no column are zero");
+  }
+  const { sites, q, zeta } = orbitalsOn(2, 1);
+  assert.throws(() => basisGroupSumsFromPoints(sites, q, zeta, new Int32Array(q.length).fill(2), 2), /outside 0\.\.1/);
 });
 
 test.run();

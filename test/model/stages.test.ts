@@ -7,8 +7,10 @@ import { parseMolecules } from "../../src/chem/parse.js";
 import { initBackend } from "../../src/model/backend.js";
 import type { QdfConfig } from "../../src/model/config.js";
 import { FieldContext, featurize } from "../../src/model/features.js";
-import { basisFrozen, basisMatrix } from "../../src/model/basis.js";
-import { molecularOrbitals, molecularOrbitalsFrozen, normalizedCoefficients } from "../../src/model/lcao.js";
+import { basisFrozen, basisMatrix, typeBasisFrozen } from "../../src/model/basis.js";
+import {
+  coefficientRows, molecularOrbitals, molecularOrbitalsFrozen, normalizedCoefficients, orbitalTypes,
+} from "../../src/model/lcao.js";
 import { densityFromBasis, firstLayerFromBasis } from "../../src/model/lcaoFactored.js";
 import { denseRelu, FrozenDense, functional, functionalHiddenFrozen } from "../../src/model/functional.js";
 import { densityColumn, FrozenHkMap } from "../../src/model/hkMap.js";
@@ -52,6 +54,12 @@ function randomModel(operation: Readout, outputs: number, seed: number): QdfMode
   return new QdfModel({ config, weights });
 }
 
+test("orbitalTypes: distinct table rows in order of first appearance, each orbital's position among them", () => {
+  const { types, typeOf } = orbitalTypes([5, 3, 5, 7, 3, 3]);
+  assert.equal([...types], [5, 3, 7]);
+  assert.equal([...typeOf], [0, 1, 0, 2, 1, 1]);
+});
+
 for (const operation of READOUTS) {
   for (const outputs of [1, 2]) {
     const label = `${operation} readout, K = ${outputs}`;
@@ -62,6 +70,7 @@ for (const operation of READOUTS) {
     const D = model.config.dim;
 
     test(`${label}: basis, LCAO, factored first layer and density, taped vs frozen`, () => {
+      let repeated = 0;
       for (const f of batch) {
         const B = basisFrozen(f, zetaTable);
         const C = normalizedCoefficients(coefTable, f.orbitalIndex, D, new Float32Array(f.orbitalIndex.length * D));
@@ -76,12 +85,19 @@ for (const operation of READOUTS) {
         });
         close(basis!, B.values, 0, `${f.id} basis`);
         close(psi!, psiFrozen, 2e-6, `${f.id} Psi`);
+        // B C = (B S) T: the basis summed per orbital type times the types' rows as the table holds them (native).
+        const { types, typeOf } = orbitalTypes(f.orbitalIndex);
+        repeated += f.orbitalIndex.length - types.length;
+        const T = coefficientRows(coefTable, types, D, new Float32Array(types.length * D));
+        const psiTypes = molecularOrbitalsFrozen(typeBasisFrozen(f, zetaTable, typeOf, types.length), T, f.nField, D, f.nElectrons);
+        close(psiTypes, psiFrozen, 2e-6, `${f.id} Psi from orbital types`);
         close(firstFactored!, first!, 2e-5, `${f.id} first layer through B`);
         close(rhoFactored!, rho!, 2e-5, `${f.id} density through B`);
         let sum = 0;
         for (const r of rho!) sum += r;
         assert.ok(Math.abs(sum - f.nElectrons) < 1e-4 * f.nElectrons, `${f.id}: rho sums to N_elec (${sum})`);
       }
+      assert.ok(repeated > 0, "no orbital type repeats in the sample, so the per-type sums were not tested");
     });
 
     test(`${label}: functional with its readout, taped vs frozen vs a plain reduction`, () => {
