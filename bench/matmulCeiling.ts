@@ -1,5 +1,5 @@
 // The tfjs-wasm matmul ceiling on QDF's shapes: fused [M x 250] x [250 x 250] + bias + relu, GFLOP/s in this process.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 
 /** Measures the fused-layer GFLOP/s for `seconds` (after warm-up); call after initBackend(). */
 export function matmulCeiling(rows = 729, dim = 250, seconds = 2): number {

@@ -1,5 +1,5 @@
 // Training throughput with the published sizes (batch 4, E and V steps) on QM9under14 molecules, beside the matmul ceiling; --workers N adds a data-parallel run.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { existsSync, readFileSync } from "node:fs";
 import { initBackend } from "../src/model/backend.js";
 import { QdfModel } from "../src/model/qdf.js";

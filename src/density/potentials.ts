@@ -1,5 +1,5 @@
 // Potentials on a grid: the true Gaussian external potential, and the HK map's prediction from the density there.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import type { Molecule } from "../chem/molecule.js";
 import { externalPotential } from "../kernels/potential.js";
 import type { QdfModel } from "../model/qdf.js";

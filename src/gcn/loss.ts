@@ -1,5 +1,5 @@
 // The GCN's energy loss: one code path for the one-thread trainer and the training workers (gradients: withLossGradients).
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import type { GcnFeatures } from "./features.js";
 import type { GcnModel } from "./model.js";
 

@@ -1,5 +1,5 @@
 // The 3D GCN of Tsubaki & Mizoguchi (molecularGNN_3Dstructure): embedding, distance-weighted convolutions, sum, linear head.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import type { Molecule } from "../chem/molecule.js";
 import type { Weights } from "../model/config.js";
 import { gcnParameterShapes, type GcnConfig, type GcnModelData } from "./config.js";

@@ -1,5 +1,5 @@
 // The differentiable pieces of the GCN that tfjs's Node build lacks gradients for: Exp and Neg rules, row L2 normalisation.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { customOp } from "../model/customOp.js";
 import { registerTrainingGradients } from "../train/gradients.js";
 

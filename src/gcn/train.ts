@@ -1,5 +1,5 @@
 // Training the 3D GCN: mini-batch MSE on the properties, one Adam, step decay, seeded shuffles, resumable checkpoints, workers.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import type { Molecule } from "../chem/molecule.js";
 import { initBackend } from "../model/backend.js";
 import type { PredictionResult } from "../predict/result.js";

@@ -1,5 +1,5 @@
 // SIMD kernels on tfjs-backend-wasm's own heap, registered as tfjs kernels: transposes, column sums, relu gradients, the HK map's interval gathers.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { decodeBase64 } from "./instance.js";
 import { TENSOR_KERNELS_WASM_BASE64 } from "./tensorKernelsBinary.js";
 import { heapOffset as at, heapOutput, plainHeap, setHeapReads, wasmBackend, type WasmBackendInternals } from "./tfjsWasmHeap.js";

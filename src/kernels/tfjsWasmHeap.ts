@@ -1,5 +1,5 @@
 // The one adapter to tfjs-backend-wasm's internals (pinned 4.22.0): its heap, where a tensor lives there, its private kernels.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here (its memory and where each tensor lives in it). */
 export interface WasmBackendInternals {

@@ -1,6 +1,6 @@
 // Selects tfjs's WebAssembly backend (SIMD; never the slow pure-JS cpu backend) once per thread.
-import * as tf from "@tensorflow/tfjs-core";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "#tfjs-core";
+import { setWasmPaths } from "#tfjs-backend-wasm";
 import { loadKernels } from "../kernels/instance.js";
 import { loadTensorKernels } from "../kernels/tensorKernels.js";
 

@@ -1,5 +1,5 @@
 // The basis stage: Gaussian-type atomic orbitals on the field, columns normalised, as a taped op and in plain arrays.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { customOp } from "./customOp.js";
 import {
   addBasisSquaresFromPoints, basisGroupSumsFromPoints, basisValues, basisValuesFromPoints, basisValuesFromPointsWithNorms,

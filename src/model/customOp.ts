@@ -1,5 +1,5 @@
 // tf.customGrad with typed inputs: an op whose forward and hand-written gradient are given together.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 
 export interface CustomOpResult<T extends tf.Tensor> {
   value: T;

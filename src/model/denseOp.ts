@@ -1,5 +1,5 @@
 // A dense layer act(x W^T + b) as one tfjs op with a hand-written gradient: the fused kernel forward even under a tape.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 import { fusedMatMul, type Activation } from "../kernels/tfjsWasmHeap.js";

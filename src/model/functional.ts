@@ -1,6 +1,6 @@
 // The energy functional: dense ReLU layers on every field point's orbital vector, the readout, then the property head;
 // taped (tfjs ops with hand-written gradients) and frozen (weights packed once, plain arrays in and out) side by side.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import type { Float32Tensor } from "./config.js";
 import { denseOp, denseReluReadout } from "./denseOp.js";
 import { readout, readoutScale, type Readout } from "./readout.js";

@@ -1,6 +1,6 @@
 // The HK map's second layer without its [N, H] x [H, H] products: on each interval of rho between the first layer's
 // breakpoints the first layer is affine in rho, so the second layer's pre-activation is rho * alpha_k + beta_k.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { customOp } from "./customOp.js";
 import { gatherAffineReluT, reluGradT, rowDotsT, segmentSumsT } from "../kernels/tensorKernels.js";
 

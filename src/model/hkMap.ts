@@ -1,6 +1,6 @@
 // The Hohenberg-Kohn map: electron density at each field point -> external potential there; taped (folded, per
 // interval of rho) and frozen (the plain layers from plain weights) side by side.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import type { Weights } from "./config.js";
 import { dense, denseRelu, FrozenDense, type DenseLayer } from "./functional.js";
 import { hkSecondLayer } from "./hkIntervals.js";

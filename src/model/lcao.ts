@@ -1,6 +1,6 @@
 // The LCAO stage: Psi = B C, coefficients normalised per molecule, Psi's columns normalised and scaled to N_elec;
 // taped (tfjs ops with hand-written gradients) and frozen (plain arrays) side by side.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { customOp } from "./customOp.js";
 import { columnSumsT } from "../kernels/tensorKernels.js";
 import { scaleColumnsByNorm } from "../kernels/columns.js";

@@ -1,7 +1,7 @@
 // The LCAO stage's training forms: what the next stage reads of Psi, computed straight from the basis B and coefficients
 // C as single ops with hand-written gradients (the functional's first layer for the E step, the density for the V
 // step). Psi itself is never formed; each is exact in real arithmetic against lcao.ts's Psi (test/model/stages.test.ts).
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { customOp } from "./customOp.js";
 import { columnSumsT, reluGradT, transposeT } from "../kernels/tensorKernels.js";
 import { fusedMatMul } from "../kernels/tfjsWasmHeap.js";

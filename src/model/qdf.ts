@@ -1,5 +1,5 @@
 // The QDF model: parameters as tfjs variables and the forward pass (basis -> LCAO -> functional -> E; rho -> HK map -> V).
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { parameterShapes, type QdfConfig, type QdfModelData, type Weights } from "./config.js";
 import { FieldContext, type FieldFeatures, type MoleculeFeatures } from "./features.js";
 import { DEFAULT_CHUNK_BYTES, estimateMemory, type BudgetModel, type MemoryBudget } from "./memoryBudget.js";

@@ -1,5 +1,5 @@
 // The functional's readout over a molecule's field points: its names, its scale, and its taped and frozen forms.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { columnSums } from "../kernels/columns.js";
 
 /** The readouts a model can have (metadata "operation"): the sum or the mean over the field points. */

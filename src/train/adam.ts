@@ -1,5 +1,5 @@
 // Adam with PyTorch 1.13's update rule and grad-lifecycle semantics, on plain float32 arrays mirrored into tf.Variables.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { adamUpdate } from "../kernels/adam.js";
 import { assignValues } from "../model/qdf.js";
 

@@ -1,5 +1,5 @@
 // Gradient rules for the tfjs kernels recorded on training's tapes (the heavy layers are single ops with their own gradients): tfjs-core's Node bundle ships none (its register_all_gradients is ESM without extensions, unloadable in Node).
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 
 type T = tf.Tensor;
 type Attrs = Record<string, unknown>;

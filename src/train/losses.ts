@@ -1,5 +1,5 @@
 // The E and V losses and their parameter gradients as plain functions: one code path for the Trainer and the training workers.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { readTensor } from "../kernels/tfjsWasmHeap.js";
 import type { QdfConfig } from "../model/config.js";
 import type { MoleculeFeatures } from "../model/features.js";

@@ -1,5 +1,5 @@
 // QDF training loop (method.md section 6): per batch an E step then a V step with one Adam, step decay, seeded shuffles.
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import type { MoleculeFeatures } from "../model/features.js";
 import type { QdfModel } from "../model/qdf.js";
 import type { PredictionResult } from "../predict/result.js";

@@ -1,7 +1,7 @@
 // The 3D GCN: forward against a plain float64 implementation, gradients against finite differences, model file round trip.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { initBackend } from "../../src/model/backend.js";
 import { GcnModel } from "../../src/gcn/model.js";
 import { gcnFeatures } from "../../src/gcn/features.js";

@@ -1,7 +1,7 @@
 // The kernels on tfjs-wasm's heap (transpose, column sums, relu gradients) against tfjs's own ops, on odd shapes too.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { initBackend } from "../../src/model/backend.js";
 import { columnSumsT, gatherAffineReluT, reluGradT, rowDotsT, segmentSumsT, tensorKernelsUnavailable,
   transposeT } from "../../src/kernels/tensorKernels.js";

@@ -1,7 +1,7 @@
 // The adapter to tfjs-backend-wasm's internals: the private fused kernel, heap reads, and why W^T is passed explicitly.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { initBackend } from "../../src/model/backend.js";
 import { fusedMatMul, plainHeap, readTensor } from "../../src/kernels/tfjsWasmHeap.js";
 

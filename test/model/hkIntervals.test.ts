@@ -1,7 +1,7 @@
 // The HK map's second layer by intervals of rho against the plain two dense layers: values and every gradient.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { initBackend } from "../../src/model/backend.js";
 import { hkSecondLayer, isActive, rhoIntervals } from "../../src/model/hkIntervals.js";
 import { registerTrainingGradients } from "../../src/train/gradients.js";

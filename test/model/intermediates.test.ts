@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { parseMolecules } from "../../src/chem/parse.js";
 import { featurize } from "../../src/model/features.js";
 import { densityColumn } from "../../src/model/hkMap.js";

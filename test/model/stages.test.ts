@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { parseMolecules } from "../../src/chem/parse.js";
 import { initBackend } from "../../src/model/backend.js";
 import type { QdfConfig } from "../../src/model/config.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { parseMolecules } from "../../src/chem/parse.js";
 import { featurize } from "../../src/model/features.js";
 import { describeMolecule, descriptor, descriptorNames } from "../../src/predict/descriptor.js";

@@ -1,7 +1,7 @@
 // Finite-difference checks of the training gradients: zeta (through the basis kernel's custom gradient) and coefficients.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { readFileSync } from "node:fs";
 import { readModelFile } from "../../src/model/modelFile.js";
 import { initBackend } from "../../src/model/backend.js";

@@ -48,7 +48,7 @@ export async function runReference(name: string, dataset: string) {
 
 /** Trains `epochs` epochs from a reference init and records tf.memory().numTensors after each. */
 export async function runReferenceEpochs(name: string, dataset: string, epochs: number) {
-  const { memory } = await import("@tensorflow/tfjs-core");
+  const { memory } = await import("#tfjs-core");
   await initBackend();
   const init = readModelFile(new Uint8Array(readFileSync(sharedPath("reference", `${name}_init.safetensors`))));
   const data = prepareData(loadSplits(dataset), init.config, init.config.orbitalDict);

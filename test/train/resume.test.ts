@@ -12,7 +12,7 @@ import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.js";
 import { checkpointMismatch, decodeCheckpoint, encodeCheckpoint, CheckpointError } from "../../src/train/checkpoint.js";
 import { train } from "../../src/train/train.js";
 import { NonFiniteLossError, type Trainer } from "../../src/train/trainer.js";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { repoRoot, sharedPath } from "../shared.js";
 import { loadSplits } from "./parityHelper.js";
 

@@ -1,7 +1,7 @@
 // Unit tests of the training pieces: Adam (PyTorch 1.13 rule and grad lifecycle), the Rng, the LR schedule, the orbital table.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "#tfjs-core";
 import { initBackend } from "../../src/model/backend.js";
 import { Adam } from "../../src/train/adam.js";
 import { Rng } from "../../src/train/rng.js";
