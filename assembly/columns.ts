@@ -100,16 +100,28 @@ export function columnSums(m: usize, rows: i32, cols: i32, out: usize): void {
 }
 
 /**
- * out[r, g] = sum of m[r, c] over the columns c with groupOf[c] = g, in float32, c ascending (out is zeroed here).
- * m: f32 [rows * cols]; groupOf: i32 [cols], each in 0..groups-1; out: f32 [rows * groups].
+ * out[r, g] = sum of m[r, c] over the columns c in group g, float32, c ascending (out is zeroed here), with the
+ * columns given as runs (src, dst, len): columns src..src+len-1 go into groups dst..dst+len-1, runs in column order
+ * (an atom's orbitals are one run of consecutive orbital types), so 4 columns are added at a time.
+ * m: f32 [rows * cols]; runs: i32 [3 * nRuns]; out: f32 [rows * groups].
  */
-export function sumColumnGroups(m: usize, rows: i32, cols: i32, groupOf: usize, groups: i32, out: usize): void {
+export function sumColumnRuns(m: usize, rows: i32, cols: i32, runs: usize, nRuns: i32, groups: i32, out: usize): void {
   memory.fill(out, 0, <usize>rows * groups << 2);
   for (let r = 0; r < rows; r++) {
     const row = m + (<usize>r * cols << 2), orow = out + (<usize>r * groups << 2);
-    for (let c = 0; c < cols; c++) {
-      const o = orow + (<usize>load<i32>(groupOf + (<usize>c << 2)) << 2);
-      store<f32>(o, load<f32>(o) + load<f32>(row + (<usize>c << 2)));
+    for (let s = 0; s < nRuns; s++) {
+      const run = runs + (<usize>s * 12);
+      const src = row + (<usize>load<i32>(run) << 2), dst = orow + (<usize>load<i32>(run, 4) << 2);
+      const len = load<i32>(run, 8);
+      let j = 0;
+      for (; j + 4 <= len; j += 4) {
+        const off = <usize>j << 2;
+        v128.store(dst + off, f32x4.add(v128.load(dst + off), v128.load(src + off)));
+      }
+      for (; j < len; j++) {
+        const off = <usize>j << 2;
+        store<f32>(dst + off, load<f32>(dst + off) + load<f32>(src + off));
+      }
     }
   }
 }

@@ -4,5 +4,5 @@ export { sphereTemplate, field } from "./field";
 export { distances, basis, basisFromPoints, basisSquaresFromPoints, basisZetaGrad } from "./basis";
 export { potential } from "./potential";
 export { densityPoints, densityBox } from "./density";
-export { columnNorms, columnSquaresAdd, multiplyColumns, scaleColumns, columnSums, columnSumsAdd, sumColumnGroups } from "./columns";
+export { columnNorms, columnSquaresAdd, multiplyColumns, scaleColumns, columnSums, columnSumsAdd, sumColumnRuns } from "./columns";
 export { adamStep } from "./adam";

@@ -62,6 +62,17 @@ export function basisValuesFromPoints(sites: OrbitalSites, q: Float32Array, zeta
   return { values: s.f32(o, a.nPoints * a.nOrb), norms: s.f32(n, a.nOrb) };
 }
 
+/** Columns in runs (src, dst, len) of consecutive groups, i32 [3 * runs], as sumColumnRuns reads them. */
+function columnRuns(groupOf: Int32Array): Int32Array {
+  const runs: number[] = [];
+  for (let c = 0; c < groupOf.length; c++) {
+    const n = runs.length;
+    if (n > 0 && runs[n - 3]! + runs[n - 1]! === c && runs[n - 2]! + runs[n - 1]! === groupOf[c]) runs[n - 1]!++;
+    else runs.push(c, groupOf[c]!, 1);
+  }
+  return Int32Array.from(runs);
+}
+
 /**
  * basisValuesFromPoints' values with the columns of each group summed, f32 [nPoints * groups]: column o goes into
  * group groupOf[o] (i32 [nOrb], each in 0..groups-1), after its normalisation, float32 sums with o ascending.
@@ -70,10 +81,11 @@ export function basisGroupSumsFromPoints(sites: OrbitalSites, q: Float32Array, z
                                          groupOf: Int32Array, groups: number): Float32Array {
   if (groupOf.length !== q.length) throw new Error("basisGroupSumsFromPoints: shape mismatch");
   if (groupOf.some((g) => g < 0 || g >= groups)) throw new Error(`basisGroupSumsFromPoints: a group outside 0..${groups - 1}`);
-  const s = new Scratch(), a = putSites(s, sites, q, zeta), gp = s.put(groupOf);
+  const runs = columnRuns(groupOf);
+  const s = new Scratch(), a = putSites(s, sites, q, zeta), rp = s.put(runs);
   const o = s.alloc(a.nPoints * a.nOrb * 4), n = s.alloc(a.nOrb * 4), out = s.alloc(a.nPoints * groups * 4);
   s.k.basisFromPoints(a.points, a.nPoints, a.centres, a.nCentres, a.centreOf, a.q, a.zeta, a.nOrb, o, n, a.work);
-  s.k.sumColumnGroups(o, a.nPoints, a.nOrb, gp, groups, out);
+  s.k.sumColumnRuns(o, a.nPoints, a.nOrb, rp, runs.length / 3, groups, out);
   return s.f32(out, a.nPoints * groups);
 }
 

@@ -23,7 +23,7 @@ export interface KernelExports {
   scaleColumns(m: number, rows: number, cols: number, norms: number, scale: number): void;
   columnSums(m: number, rows: number, cols: number, out: number): void;
   columnSumsAdd(m: number, rows: number, cols: number, out: number): void;
-  sumColumnGroups(m: number, rows: number, cols: number, groupOf: number, groups: number, out: number): void;
+  sumColumnRuns(m: number, rows: number, cols: number, runs: number, nRuns: number, groups: number, out: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, a1: number, b2: number, a2: number,
            eps: number, bc2: number, stepSize: number): void;
   densityPoints(points: number, nPoints: number, centres: number, q: number, zeta: number, cut2: number, P: number,

@@ -69,12 +69,20 @@ test("from points in row chunks: the whole field's norms and rows bit for bit", 
   }
 });
 
+/** Groups as orbital types: each atom's orbitals in consecutive groups, the same ones for atoms of one kind. */
+function typeGroups(centreOf: Int32Array): Int32Array {
+  const base = [0, 1, 3]; // the atoms' kinds have 1, 2 and 5 orbitals (orbitalsOn): groups 0, 1-2, 3-7
+  return Int32Array.from(centreOf, (a, o) => base[a % 3]! + (o - centreOf.indexOf(a)));
+}
+
 test("basisGroupSumsFromPoints: the normalised columns summed per group, float32 in column order, bit for bit", () => {
-  for (const [nAtoms, seed, groups] of [[1, 6, 1], [5, 7, 3], [13, 8, 6]] as const) {
+  for (const [nAtoms, seed, groups, layout] of [[1, 6, 1, "interleaved"], [5, 7, 3, "interleaved"], [13, 8, 6, "interleaved"],
+    [2, 10, 8, "types"], [13, 11, 8, "types"]] as const) {
     const { sites, q, zeta } = orbitalsOn(nAtoms, seed);
     const nPoints = sites.points.length / 3, nOrb = q.length;
-    // Columns interleave across atoms as orbital types do; the out has 2 more groups that get no column (zeros).
-    const groupOf = Int32Array.from({ length: nOrb }, (_, o) => (o * 7) % groups);
+    // Columns interleaved across atoms (runs of one), or in runs as orbital types come; the out has 2 more groups
+    // that get no column (zeros).
+    const groupOf = layout === "types" ? typeGroups(sites.centreOf) : Int32Array.from({ length: nOrb }, (_, o) => (o * 7) % groups);
     const width = groups + 2;
     const values = basisValuesFromPoints(sites, q, zeta).values;
     const expected = new Float32Array(nPoints * width);
@@ -88,9 +96,10 @@ test("basisGroupSumsFromPoints: the normalised columns summed per group, float32
     const dirty = orbitalsOn(13, 99);
     basisValuesFromPoints(dirty.sites, dirty.q, dirty.zeta);
     const got = basisGroupSumsFromPoints(sites, q, zeta, groupOf, width);
-    sameBits(got, expected, `${nAtoms} atoms, ${groups} groups`);
+    sameBits(got, expected, `${nAtoms} atoms, ${groups} groups, ${layout}`);
     assert.ok(got.some((v, i) => i % width === 0 && v > 0), "group 0 is not all zero");
     assert.ok(got.every((v, i) => i % width < groups || v === 0), "the groups with no column are zero");
+    if (layout === "types") assert.ok(groupOf.some((g, o) => o > 0 && g === groupOf[o - 1]! + 1), "runs longer than one");
   }
   const { sites, q, zeta } = orbitalsOn(2, 1);
   assert.throws(() => basisGroupSumsFromPoints(sites, q, zeta, new Int32Array(q.length).fill(2), 2), /outside 0\.\.1/);
