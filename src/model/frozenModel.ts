@@ -79,7 +79,7 @@ export class FrozenModel {
   hiddenSums(f: FieldFeatures, chunkRows = f.nField, visit?: (psi: Float32Array, rows: number) => void): Float64Array {
     if (chunkRows >= f.nField && !visit && this.functional.fieldSums) {
       // The engine does the LCAO, the layers and the sums in one call (the native engine's field graph), on the
-      // basis summed per orbital type and the types' rows: B C = (B S) T, a quarter of the orbitals' columns.
+      // basis summed per orbital type and the types' rows: B C = (B S) T, about a third of the orbitals' columns.
       // T's rows as the table holds them: Psi's own column normalisation absorbs C's (a positive factor per column).
       const D = this.config.dim, { types, typeOf } = orbitalTypes(f.orbitalIndex);
       const basis = typeBasisFrozen(f, this.zeta, typeOf, types.length);
